@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Build llama.cpp reference tools from the exact llama.cpp source that the
+# installed node-llama-cpp was built from, so comparisons are like for like.
+#
+#   scripts/build-llama-tools.sh [target...]   (default: all four tools)
+#
+# Progress goes to stderr; stdout's last line is the bin directory, so
+#   BIN=$(scripts/build-llama-tools.sh llama-quantize | tail -1)
+# works. Reruns with the same tag, flags and CPU skip everything.
+set -euo pipefail
+
+ALL_TARGETS=(llama-quantize llama-perplexity llama-bench llama-server)
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LLAMA_PKG=$ROOT/node_modules/node-llama-cpp/llama
+BUNDLE=$LLAMA_PKG/gitRelease.bundle
+TAG=$(node -p 'require(process.argv[1]).tag' "$LLAMA_PKG/llama.cpp.info.json")
+
+CACHE=$ROOT/.cache/llama-tools/$TAG
+SRC=$CACHE/src BUILD=$CACHE/build BIN=$CACHE/bin LOG=$CACHE/build.log
+
+CMAKE_FLAGS=(
+  -DCMAKE_BUILD_TYPE=Release
+  -DGGML_NATIVE=ON             # references are measured on this machine only
+  -DBUILD_SHARED_LIBS=OFF      # self-contained binaries, no rpath/LD_LIBRARY_PATH
+  -DLLAMA_BUILD_TESTS=OFF
+  -DLLAMA_BUILD_EXAMPLES=OFF
+  -DLLAMA_BUILD_APP=OFF        # unified `llama` binary, not needed
+  -DLLAMA_BUILD_TOOLS=ON
+  -DLLAMA_BUILD_SERVER=ON
+  -DLLAMA_OPENSSL=OFF          # replaces the old LLAMA_CURL switch (now ignored); no model downloads
+  -DLLAMA_BUILD_UI=OFF         # the server's web UI would need an npm build...
+  -DLLAMA_USE_PREBUILT_UI=OFF  # ...or a Hugging Face download at build time; we only use the HTTP API
+)
+
+log() { echo "[llama-tools] $*" >&2; }
+die() { log "$*"; exit 1; }
+
+TARGETS=("${@:-${ALL_TARGETS[@]}}")
+for t in "${TARGETS[@]}"; do
+  [[ " ${ALL_TARGETS[*]} " == *" $t "* ]] || die "unknown target '$t' (known: ${ALL_TARGETS[*]})"
+done
+[[ -f $BUNDLE ]] || die "missing $BUNDLE (run npm install)"
+
+mkdir -p "$CACHE/stamps" "$BIN"
+# Two callers (e.g. parallel test scripts) must not build into one tree at once.
+exec 9>"$CACHE/.lock"
+flock 9
+
+# Native builds can crash with SIGILL on another CPU, so the CPU is part of the key.
+CPU_ID=$(grep -m1 '^flags' /proc/cpuinfo | md5sum | cut -c1-12)
+STAMP=$(printf 'tag=%s\ncpu=%s\nflags=%s\n' "$TAG" "$CPU_ID" "${CMAKE_FLAGS[*]}")
+
+todo=()
+for t in "${TARGETS[@]}"; do
+  if [[ -x $BIN/$t && "$(cat "$CACHE/stamps/$t" 2>/dev/null)" == "$STAMP" ]]; then
+    log "$t: up to date"
+  else
+    todo+=("$t")
+  fi
+done
+
+if ((${#todo[@]})); then
+  : >"$LOG"
+  fail() { log "$1 failed; last 40 lines of $LOG:"; tail -n 40 "$LOG" >&2; exit 1; }
+  start=$SECONDS
+
+  if [[ ! -d $SRC/.git ]]; then
+    log "unbundling llama.cpp $TAG"
+    rm -rf "$SRC.tmp"
+    # Clone into a temp dir so an interrupted clone is never mistaken for a good one.
+    git -c advice.detachedHead=false clone --quiet "$BUNDLE" "$SRC.tmp" >>"$LOG" 2>&1 || fail "unbundle"
+    mv "$SRC.tmp" "$SRC"
+  fi
+
+  log "configuring ($BUILD)"
+  cmake -S "$SRC" -B "$BUILD" "${CMAKE_FLAGS[@]}" >>"$LOG" 2>&1 || fail "configure"
+
+  log "building ${todo[*]} with -j$(nproc) (log: $LOG)"
+  cmake --build "$BUILD" --target "${todo[@]}" -j "$(nproc)" >>"$LOG" 2>&1 || fail "build"
+
+  for t in "${todo[@]}"; do
+    install -m 755 "$BUILD/bin/$t" "$BIN/$t"
+    if ldd "$BIN/$t" | grep -q 'not found'; then
+      ldd "$BIN/$t" >&2
+      die "$t has unresolved shared libraries"
+    fi
+    printf '%s' "$STAMP" >"$CACHE/stamps/$t"
+  done
+  log "built ${todo[*]} in $((SECONDS - start))s"
+fi
+
+echo "$BIN"

@@ -1,0 +1,78 @@
+import * as vscode from "vscode";
+import type {QuantPilot} from "./quantPilot";
+import {createDemoModel} from "./demoModel";
+import {reportUserActionError} from "./vscodeUtil/errors";
+
+type Handler = (qp: QuantPilot) => Promise<unknown> | unknown;
+
+/** Command id → handler. Every id here is declared in package.json's `contributes.commands`. */
+const COMMANDS: Record<string, Handler> = {
+    "quantpilot.selectModelFile": selectModelFile,
+    "quantpilot.createDemoModel": useDemoModel,
+    "quantpilot.showLog": (qp) => qp.log.show(),
+    "quantpilot.toggleInlineCompletions": toggleCompletions,
+    "quantpilot.reloadModel": (qp) => qp.models.loadFromSettings(true),
+    "quantpilot.unloadModel": (qp) => qp.engine.unload(),
+    "quantpilot.showMenu": showMenu
+};
+
+export function registerCommands(qp: QuantPilot): vscode.Disposable[] {
+    return Object.entries(COMMANDS).map(([id, handler]) =>
+        vscode.commands.registerCommand(id, async () => {
+            try {
+                return await handler(qp);
+            } catch (err) {
+                await reportUserActionError(qp.log, id, err);
+                return undefined;
+            }
+        })
+    );
+}
+
+async function selectModelFile(qp: QuantPilot): Promise<void> {
+    const picked = await vscode.window.showOpenDialog({
+        title: "Select a GGUF model",
+        canSelectMany: false,
+        filters: {"GGUF models": ["gguf"], "All files": ["*"]},
+        openLabel: "Use Model"
+    });
+    const uri = picked?.[0];
+    if (uri == null)
+        return;
+    // Load first, persist after: a file that fails to load never replaces a working setting.
+    const model = await qp.models.load(uri.fsPath, true);
+    if (model != null)
+        await qp.config.setModelPath(uri.fsPath);
+}
+
+async function useDemoModel(qp: QuantPilot): Promise<void> {
+    const path = await createDemoModel(qp.storageDir, qp.llamaSource);
+    const model = await qp.models.load(path, true);
+    if (model == null)
+        return;
+    await qp.config.setModelPath(path);
+    void vscode.window.showInformationMessage(
+        "QuantPilot loaded the demo model. Its weights are random, so its suggestions are meaningless text: " +
+        "it is for trying the extension offline. Select a real GGUF model for useful completions."
+    );
+}
+
+async function toggleCompletions(qp: QuantPilot): Promise<void> {
+    const enabled = !qp.config.completionsEnabled;
+    await qp.config.setCompletionsEnabled(enabled);
+    void vscode.window.setStatusBarMessage(`QuantPilot inline completions ${enabled ? "on" : "off"}`, 3000);
+}
+
+async function showMenu(qp: QuantPilot): Promise<void> {
+    const items: Array<vscode.QuickPickItem & {command: string}> = [
+        {label: "$(file) Select Model File…", command: "quantpilot.selectModelFile"},
+        {label: "$(beaker) Create Demo Model (random weights)", command: "quantpilot.createDemoModel"},
+        {label: qp.config.completionsEnabled ? "$(debug-pause) Turn Inline Completions Off" : "$(play) Turn Inline Completions On",
+            command: "quantpilot.toggleInlineCompletions"},
+        {label: "$(refresh) Reload Model", command: "quantpilot.reloadModel"},
+        {label: "$(output) Show Log", command: "quantpilot.showLog"}
+    ];
+    const choice = await vscode.window.showQuickPick(items, {title: "QuantPilot"});
+    if (choice != null)
+        await vscode.commands.executeCommand(choice.command);
+}

@@ -1,0 +1,95 @@
+import * as vscode from "vscode";
+import {GPU_SETTINGS, type GpuSetting} from "./engine/llamaRuntime";
+
+const SECTION = "quantpilot";
+
+/** Settings whose change needs the model reloaded; every other setting applies live. */
+const RELOAD_KEYS = ["modelPath", "threads", "gpu", "contextSize"] as const;
+
+export interface SettingProblem {
+    readonly key: string;
+    readonly message: string;
+}
+
+/**
+ * Typed access to QuantPilot's settings. Invalid values never reach the engine: each getter
+ * falls back to the default and records a problem the caller shows once.
+ */
+export class Config {
+    private readonly problems: SettingProblem[] = [];
+
+    private get section(): vscode.WorkspaceConfiguration {
+        return vscode.workspace.getConfiguration(SECTION);
+    }
+
+    get modelPath(): string {
+        return this.section.get<string>("modelPath", "").trim();
+    }
+
+    /** 0 means "choose from the machine". */
+    get threads(): number {
+        return this.integer("threads", 0, 0);
+    }
+
+    get gpu(): GpuSetting {
+        const value = this.section.get<string>("gpu", "auto");
+        if ((GPU_SETTINGS as readonly string[]).includes(value))
+            return value as GpuSetting;
+        this.problem("gpu", `"${value}" is not one of ${GPU_SETTINGS.join(", ")}; using "auto"`);
+        return "auto";
+    }
+
+    get contextSize(): number {
+        return this.integer("contextSize", 4096, 256);
+    }
+
+    get completionsEnabled(): boolean {
+        return this.section.get<boolean>("completions.enabled", true);
+    }
+
+    get completionMaxTokens(): number {
+        return this.integer("completions.maxTokens", 64, 1);
+    }
+
+    get completionMaxTimeMs(): number {
+        return this.integer("completions.maxTimeMs", 2000, 50);
+    }
+
+    get completionDebounceMs(): number {
+        return this.integer("completions.debounceMs", 60, 0);
+    }
+
+    async setModelPath(path: string): Promise<void> {
+        await this.section.update("modelPath", path, vscode.ConfigurationTarget.Global);
+    }
+
+    async setCompletionsEnabled(enabled: boolean): Promise<void> {
+        await this.section.update("completions.enabled", enabled, vscode.ConfigurationTarget.Global);
+    }
+
+    /** Problems found since the last call, each reported once. */
+    takeProblems(): SettingProblem[] {
+        return this.problems.splice(0);
+    }
+
+    static needsReload(event: vscode.ConfigurationChangeEvent): boolean {
+        return RELOAD_KEYS.some((key) => event.affectsConfiguration(`${SECTION}.${key}`));
+    }
+
+    static affects(event: vscode.ConfigurationChangeEvent): boolean {
+        return event.affectsConfiguration(SECTION);
+    }
+
+    private integer(key: string, fallback: number, min: number): number {
+        const value = this.section.get<unknown>(key, fallback);
+        if (typeof value === "number" && Number.isInteger(value) && value >= min)
+            return value;
+        this.problem(key, `${JSON.stringify(value)} is not a whole number of at least ${min}; using ${fallback}`);
+        return fallback;
+    }
+
+    private problem(key: string, message: string): void {
+        if (!this.problems.some((p) => p.key === key))
+            this.problems.push({key: `${SECTION}.${key}`, message});
+    }
+}

@@ -1,0 +1,166 @@
+import type {Llama, LlamaModel} from "node-llama-cpp";
+import type {Logger} from "../util/logger";
+import {isAbortError} from "../util/abort";
+import type {CompletionRequest, CompletionResult, Engine, ModelDescription} from "./engine";
+import {ModelLoadError, NoModelLoadedError, isUserFacingEngineError} from "./errors";
+import {LoadedModel} from "./loadedModel";
+import type {GpuSetting, LlamaRuntime} from "./llamaRuntime";
+import {inspectModelFile, type ModelFileFacts} from "./modelFile";
+import {knownArchitectures, loadNodeLlamaCpp} from "./nodeLlamaCpp";
+import {checkMemoryFits} from "./memoryFit";
+
+export interface LoadOptions {
+    readonly gpu: GpuSetting;
+    readonly threads: number;
+    /** Tokens; clamped to what the model was trained on. */
+    readonly contextSize: number;
+}
+
+export interface LoadProgress {
+    readonly signal?: AbortSignal;
+    /** 0..1 while the weights are read. */
+    readonly onProgress?: (fraction: number) => void;
+}
+
+type ModelListener = (model: ModelDescription | undefined) => void;
+
+/**
+ * The in-process engine: loads GGUF models with node-llama-cpp and serves completions from the
+ * loaded one. A load that fails or is cancelled leaves the previous model serving; a successful
+ * one replaces it only once the new model is ready.
+ */
+export class LocalEngine implements Engine {
+    private active: LoadedModel | undefined;
+    private readonly listeners = new Set<ModelListener>();
+
+    constructor(private readonly runtime: LlamaRuntime, private readonly log: Logger) {}
+
+    get model(): ModelDescription | undefined {
+        return this.active?.description;
+    }
+
+    onDidChangeModel(listener: ModelListener): {dispose(): void} {
+        this.listeners.add(listener);
+        return {dispose: () => this.listeners.delete(listener)};
+    }
+
+    complete(request: CompletionRequest): Promise<CompletionResult> {
+        if (this.active == null)
+            return Promise.reject(new NoModelLoadedError());
+        return this.active.complete(request);
+    }
+
+    async load(path: string, options: LoadOptions, progress: LoadProgress = {}): Promise<ModelDescription> {
+        const facts = await inspectModelFile(path, await knownArchitectures(), progress.signal);
+        const llama = await this.runtime.get(options.gpu);
+        const startedAt = performance.now();
+        await checkMemoryFits(llama, facts, options.contextSize);
+        progress.signal?.throwIfAborted();
+        const model = await this.loadWeights(llama, facts, progress);
+        let next: LoadedModel;
+        try {
+            next = await this.prepare(llama, model, facts, options, startedAt);
+        } catch (err) {
+            await model.dispose();
+            throw err;
+        }
+        const previous = this.active;
+        this.active = next;
+        this.log.info(`Loaded ${describeForLog(next.description)}`);
+        this.emit();
+        await this.retire(previous, llama);
+        return next.description;
+    }
+
+    async unload(): Promise<void> {
+        const previous = this.active;
+        if (previous == null)
+            return;
+        this.active = undefined;
+        this.emit();
+        await previous.dispose();
+        this.log.info(`Unloaded ${previous.description.fileName}`);
+    }
+
+    async dispose(): Promise<void> {
+        await this.unload();
+        this.listeners.clear();
+    }
+
+    private async loadWeights(llama: Llama, facts: ModelFileFacts, progress: LoadProgress): Promise<LlamaModel> {
+        try {
+            return await llama.loadModel({
+                modelPath: facts.path,
+                gpuLayers: llama.gpu === false ? 0 : "auto",
+                ...(progress.signal != null ? {loadSignal: progress.signal} : {}),
+                ...(progress.onProgress != null ? {onLoadProgress: progress.onProgress} : {})
+            });
+        } catch (err) {
+            throw translateLoadError(facts.path, err, progress.signal);
+        }
+    }
+
+    private async prepare(
+        llama: Llama,
+        model: LlamaModel,
+        facts: ModelFileFacts,
+        options: LoadOptions,
+        startedAt: number
+    ): Promise<LoadedModel> {
+        const contextSize = Math.max(256, Math.min(options.contextSize, model.trainContextSize));
+        let context;
+        try {
+            context = await model.createContext({contextSize, threads: options.threads, sequences: 1});
+        } catch (err) {
+            throw translateLoadError(facts.path, err, undefined);
+        }
+        const {resolveChatWrapper} = await loadNodeLlamaCpp();
+        const wrapper = resolveChatWrapper(model);
+        const infill = model.tokens.infill;
+        const description: ModelDescription = {
+            ...facts,
+            contextSize: context.contextSize,
+            hasFim: infill.prefix != null && infill.suffix != null && infill.middle != null,
+            supportsTools: facts.templateSupportsTools && wrapper.wrapperName !== "General",
+            chatWrapper: wrapper.wrapperName,
+            runtime: {
+                gpu: llama.gpu,
+                ...(llama.gpu !== false ? {gpuName: (await llama.getGpuDeviceNames()).join(", ")} : {}),
+                gpuLayers: model.gpuLayers,
+                threads: options.threads,
+                build: llama.buildType
+            },
+            loadMs: performance.now() - startedAt
+        };
+        return new LoadedModel(description, model, context);
+    }
+
+    /** Disposes the model that was replaced, after its in-flight requests have stopped. */
+    private async retire(previous: LoadedModel | undefined, llama: Llama): Promise<void> {
+        if (previous == null)
+            return;
+        await previous.dispose();
+        const previousLlama = previous.model.llama;
+        if (previousLlama !== llama)
+            await this.runtime.release(previousLlama);
+    }
+
+    private emit(): void {
+        for (const listener of this.listeners)
+            listener(this.model);
+    }
+}
+
+function translateLoadError(path: string, err: unknown, signal: AbortSignal | undefined): unknown {
+    if (signal?.aborted || isAbortError(err) || isUserFacingEngineError(err))
+        return signal?.aborted ? signal.reason ?? err : err;
+    const message = err instanceof Error ? err.message : String(err);
+    return new ModelLoadError(path, message.split("\n")[0] || "llama.cpp refused the file", {cause: err});
+}
+
+function describeForLog(d: ModelDescription): string {
+    const where = d.runtime.gpu === false ? "CPU" : `${d.runtime.gpu} (${d.runtime.gpuLayers} layers on GPU)`;
+    return `${d.fileName}: ${d.architecture}, ${d.fileType ?? "unknown type"}, ${d.bitsPerWeight.toFixed(2)} bits/weight, ` +
+        `context ${d.contextSize}, ${d.runtime.threads} threads on ${where}, FIM ${d.hasFim ? "yes" : "no"}, ` +
+        `tools ${d.supportsTools ? "yes" : "no"} (${d.chatWrapper} chat format), ${Math.round(d.loadMs)} ms`;
+}
