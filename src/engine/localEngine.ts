@@ -1,3 +1,4 @@
+import {freemem} from "node:os";
 import type {Llama, LlamaModel} from "node-llama-cpp";
 import type {Logger} from "../util/logger";
 import {isAbortError} from "../util/abort";
@@ -33,7 +34,17 @@ export class LocalEngine implements Engine {
     private active: LoadedModel | undefined;
     private readonly listeners = new Set<ModelListener>();
 
-    constructor(private readonly runtime: LlamaRuntime, private readonly log: Logger) {}
+    constructor(
+        private readonly runtime: LlamaRuntime,
+        private readonly log: Logger,
+        /** Free RAM in bytes; a seam so tests can simulate a machine that is out of memory. */
+        private readonly freeMemory: () => number = freemem
+    ) {}
+
+    /** The loaded model with its runtime objects, for the engine's own features (chat, scoring). */
+    get loaded(): LoadedModel | undefined {
+        return this.active;
+    }
 
     get model(): ModelDescription | undefined {
         return this.active?.description;
@@ -54,7 +65,7 @@ export class LocalEngine implements Engine {
         const facts = await inspectModelFile(path, await knownArchitectures(), progress.signal);
         const llama = await this.runtime.get(options.gpu);
         const startedAt = performance.now();
-        await checkMemoryFits(llama, facts, options.contextSize);
+        await checkMemoryFits(llama, facts, options.contextSize, this.freeMemory());
         progress.signal?.throwIfAborted();
         const model = await this.loadWeights(llama, facts, progress);
         let next: LoadedModel;

@@ -16,7 +16,13 @@ export interface MemoryEstimate {
  * node-llama-cpp's estimate (GgufInsights, from the GGUF header and llama.cpp's own size rules)
  * of what a model and a context of `contextSize` need, next to what is free right now.
  */
-export async function estimateMemory(llama: Llama, path: string, contextSize: number, gpuLayers = 0): Promise<MemoryEstimate> {
+export async function estimateMemory(
+    llama: Llama,
+    path: string,
+    contextSize: number,
+    gpuLayers = 0,
+    freeRamBytes = freemem()
+): Promise<MemoryEstimate> {
     const {readGgufFileInfo, GgufInsights} = await loadNodeLlamaCpp();
     const insights = await GgufInsights.from(await readGgufFileInfo(path), llama);
     const context = Math.min(contextSize, insights.trainContextSize ?? contextSize);
@@ -26,7 +32,7 @@ export async function estimateMemory(llama: Llama, path: string, contextSize: nu
     return {
         ramBytes: weights.cpuRam + cache.cpuRam,
         vramBytes: weights.gpuVram + cache.gpuVram,
-        freeRamBytes: freemem(),
+        freeRamBytes,
         freeVramBytes: vram.free
     };
 }
@@ -35,10 +41,10 @@ export async function estimateMemory(llama: Llama, path: string, contextSize: nu
  * Refuses, with the numbers, a CPU load that cannot fit in free RAM. On a GPU, node-llama-cpp
  * already picks how many layers fit and reports when none can.
  */
-export async function checkMemoryFits(llama: Llama, facts: ModelFileFacts, contextSize: number): Promise<void> {
+export async function checkMemoryFits(llama: Llama, facts: ModelFileFacts, contextSize: number, freeRamBytes = freemem()): Promise<void> {
     if (llama.gpu !== false)
         return;
-    const estimate = await estimateMemory(llama, facts.path, contextSize);
+    const estimate = await estimateMemory(llama, facts.path, contextSize, 0, freeRamBytes);
     if (estimate.ramBytes > estimate.freeRamBytes)
         throw new NotEnoughMemoryError(facts.path, estimate.ramBytes, estimate.freeRamBytes, "RAM");
 }

@@ -1,0 +1,25 @@
+import {LlamaRuntime} from "../../src/engine/llamaRuntime";
+import {LocalEngine, type LoadOptions} from "../../src/engine/localEngine";
+import {silentLogger, type Logger} from "../../src/util/logger";
+
+/** Tests run on one CPU thread: deterministic, and fast on a 2-core machine. */
+export const TEST_LOAD_OPTIONS: LoadOptions = {gpu: "cpu", threads: 1, contextSize: 1024};
+
+let sharedRuntime: LlamaRuntime | undefined;
+
+/** One llama.cpp backend for the whole test process, as in the extension host. */
+export function testRuntime(log: Logger = silentLogger): LlamaRuntime {
+    sharedRuntime ??= new LlamaRuntime(log);
+    return sharedRuntime;
+}
+
+export function newTestEngine(log: Logger = silentLogger): LocalEngine {
+    return new LocalEngine(testRuntime(log), log);
+}
+
+/** A logger that remembers what it was told, for asserting on log lines. */
+export function recordingLogger(): Logger & {lines: string[]} {
+    const lines: string[] = [];
+    const push = (level: string) => (message: string | Error) => lines.push(`${level}: ${message instanceof Error ? message.message : message}`);
+    return {lines, trace: push("trace"), debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error")};
+}

@@ -1,0 +1,41 @@
+import {existsSync} from "node:fs";
+import {mkdir} from "node:fs/promises";
+import {join} from "node:path";
+import {makeTestModel} from "../../src/gguf/testModel";
+import type {TestModelPreset} from "../../src/gguf/testModelPresets";
+import {BundledLlamaSource} from "../../src/llamaSource/bundledSource";
+import {CACHE_DIR} from "./paths";
+
+export const llamaSource = new BundledLlamaSource(join(CACHE_DIR, "llama-src"));
+
+const pending = new Map<string, Promise<string>>();
+
+/**
+ * A generated model, written once per (preset, seed, type) into the ignored cache and reused
+ * by every test. Generation is deterministic, so a cached file is the file a fresh run writes.
+ */
+export function testModel(preset: TestModelPreset = "tiny", seed = 1, weightType: "f16" | "f32" = "f16"): Promise<string> {
+    const key = `${preset}-s${seed}-${weightType}`;
+    let path = pending.get(key);
+    if (path == null) {
+        path = (async () => {
+            const dir = join(CACHE_DIR, "test-models");
+            await mkdir(dir, {recursive: true});
+            const out = join(dir, `${key}.gguf`);
+            if (!existsSync(out))
+                await makeTestModel({outPath: out, preset, seed, weightType, source: llamaSource});
+            return out;
+        })();
+        pending.set(key, path);
+    }
+    return path;
+}
+
+/**
+ * The third-party GGUF made outside this project (llama architecture, SentencePiece, no FIM, no
+ * chat template), when the machine has it; tests that need it skip with a reason otherwise.
+ */
+export function thirdPartyFixture(): string | undefined {
+    const path = process.env.QUANTPILOT_FIXTURE ?? join(__dirname, "..", "..", "..", "shared", "fixtures", "llama-2-tiny-random.gguf");
+    return existsSync(path) ? path : undefined;
+}
