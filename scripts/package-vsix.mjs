@@ -6,7 +6,7 @@
 // --cpu-only leaves out the GPU variants: a small VSIX for tests and CPU-only machines.
 import {execFileSync} from "node:child_process";
 import {existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from "node:fs";
-import {join} from "node:path";
+import {dirname, join} from "node:path";
 import {parseArgs} from "node:util";
 
 const BINARIES = {
@@ -57,6 +57,7 @@ writeFileSync(ignoreFile, ignore + "\n");
 const version = JSON.parse(readFileSync("package.json", "utf8")).version;
 const out = values.out ?? `quantpilot-${target}${values["cpu-only"] === true ? "-cpu" : ""}-${version}.vsix`;
 rmSync(out, {force: true});
+execFileSync("mkdir", ["-p", dirname(out)]);
 execFileSync(join("node_modules", ".bin", "vsce"), [
     "package", "--target", target, "--ignoreFile", ignoreFile, "--out", out,
     "--allow-missing-repository", "--skip-license", "--no-update-package-json", "--no-git-tag-version"
