@@ -60,7 +60,7 @@ rmSync(out, {force: true});
 execFileSync("mkdir", ["-p", dirname(out)]);
 execFileSync(join("node_modules", ".bin", "vsce"), [
     "package", "--target", target, "--ignoreFile", ignoreFile, "--out", out,
-    "--allow-missing-repository", "--skip-license", "--no-update-package-json", "--no-git-tag-version"
+    "--allow-missing-repository", "--skip-license", "--no-rewrite-relative-links", "--no-update-package-json", "--no-git-tag-version"
 ], {stdio: "inherit"});
 const mb = (statSync(out).size / (1 << 20)).toFixed(1);
 console.log(`package-vsix: ${out} (${mb} MB) for ${target}`);

@@ -40,18 +40,20 @@ mkdir -p "$CACHE"
 exec 9>"$CACHE.lock"
 flock 9
 
-if [ -f "$STAMP" ] && "$CS_BIN" --version 2>/dev/null | grep -q "^$CS_VERSION "; then
+if [ -f "$STAMP" ] && "$CS_BIN" --config "$CACHE/config.yaml" --version 2>/dev/null | grep -q "^$CS_VERSION "; then
   log "code-server $CS_VERSION already set up in ${CACHE#"$ROOT"/}"
-  "$CS_BIN" --version
+  "$CS_BIN" --config "$CACHE/config.yaml" --version
   exit 0
 fi
 
 # --- 2. code-server package without its install scripts ----------------------
 cd "$CACHE"
-if [ ! -f "$CS_DIR/package.json" ] || ! grep -q "\"version\": \"$CS_VERSION\"" "$CS_DIR/package.json"; then
+# A marker written after npm returns, so an interrupted install is redone.
+if [ ! -f "$CACHE/.npm-done-$CS_VERSION" ]; then
   log "npm: installing code-server@$CS_VERSION"
   [ -f package.json ] || npm init -y >/dev/null
   npm install --ignore-scripts --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION"
+  touch "$CACHE/.npm-done-$CS_VERSION"
 else
   log "npm: code-server@$CS_VERSION present"
 fi
@@ -107,7 +109,7 @@ if [ ! -f "$VS_DIR/extensions/node_modules/.package-lock.json" ]; then
   (cd "$VS_DIR/extensions" && npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
 
-# --- 7. argon2 (code-server's password hashing; loaded even with --auth none) -
+# --- 7. argon2 (password hashing; util.js requires it when code-server starts) -
 ARGON_DIR="$CACHE/node_modules/argon2"
 ARGON_NODE="$ARGON_DIR/lib/binding/napi-v3/argon2.node"
 if [ ! -f "$ARGON_NODE" ] || [ ! -f "$ARGON_DIR/.gyp-built" ]; then
@@ -117,7 +119,7 @@ if [ ! -f "$ARGON_NODE" ] || [ ! -f "$ARGON_DIR/.gyp-built" ]; then
 fi
 
 # --- 8. check ----------------------------------------------------------------
-version="$("$CS_BIN" --version)" || die "code-server --version failed"
+version="$("$CS_BIN" --config "$CACHE/config.yaml" --version)" || die "code-server --version failed"
 echo "$version"
 grep -q "^$CS_VERSION " <<<"$version" || die "expected code-server $CS_VERSION"
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium missing"
