@@ -1,0 +1,67 @@
+import type {CompletionResult} from "./engine";
+
+/** How one request to the model went: what the panel charts and lists. */
+export interface RequestMetrics {
+    /** Epoch milliseconds when it finished. */
+    readonly at: number;
+    /** What asked: an inline completion (or its idle-time prefetch), or the assistant. */
+    readonly kind: "completion" | "chat";
+    readonly modelFileName: string;
+    /** From the request to the first generated token, including waiting for the model. */
+    readonly ttftMs: number;
+    /** Prompt tokens evaluated per second of time to first token; null when none were evaluated. */
+    readonly promptTokensPerSecond: number | null;
+    /** Generated tokens per second after the first. */
+    readonly tokensPerSecond: number;
+    readonly promptTokensEvaluated: number;
+    readonly promptTokensReused: number;
+    readonly tokens: number;
+    readonly totalMs: number;
+}
+
+type Listener = (metrics: RequestMetrics) => void;
+
+/**
+ * The engine tells whoever listens (the panel) how each request went. Listeners are called
+ * synchronously after the result exists and must be quick; one that throws is not the
+ * request's problem, so the error is swallowed.
+ */
+export class RequestMetricsSink {
+    private readonly listeners = new Set<Listener>();
+
+    onRequest(listener: Listener): {dispose(): void} {
+        this.listeners.add(listener);
+        return {dispose: () => this.listeners.delete(listener)};
+    }
+
+    push(metrics: RequestMetrics): void {
+        for (const listener of this.listeners) {
+            try {
+                listener(metrics);
+            } catch {
+                // A broken view must never fail a completion.
+            }
+        }
+    }
+
+    get hasListeners(): boolean {
+        return this.listeners.size > 0;
+    }
+}
+
+export function completionMetrics(result: CompletionResult, modelFileName: string, at = Date.now()): RequestMetrics {
+    return {
+        at,
+        kind: "completion",
+        modelFileName,
+        ttftMs: result.ttftMs,
+        promptTokensPerSecond: result.promptTokensEvaluated > 0 && result.ttftMs > 0
+            ? result.promptTokensEvaluated / (result.ttftMs / 1000)
+            : null,
+        tokensPerSecond: result.tokensPerSecond,
+        promptTokensEvaluated: result.promptTokensEvaluated,
+        promptTokensReused: result.promptTokensReused,
+        tokens: result.tokens,
+        totalMs: result.totalMs
+    };
+}

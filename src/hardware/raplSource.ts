@@ -1,0 +1,77 @@
+import {readdir, readFile} from "node:fs/promises";
+import {join} from "node:path";
+import type {PowerDraw} from "./hardwareSnapshot";
+import {SensorUnavailableError, type SensorSource} from "./sensorSource";
+
+const POWERCAP_DIR = "/sys/class/powercap";
+
+interface Zone {
+    readonly name: string;
+    readonly energyFile: string;
+    /** The counter wraps to 0 after this many microjoules. */
+    readonly maxEnergyUj: number;
+}
+
+interface Count {
+    /** Microjoules per zone, in zone order. */
+    readonly uj: readonly number[];
+    readonly at: number;
+}
+
+/**
+ * CPU package power from Linux RAPL energy counters (Intel, and AMD Zen through the same
+ * interface): microjoules consumed, read twice, divided by the time between. Only top-level
+ * zones (`intel-rapl:N`) are summed: their sub-zones (cores, uncore, dram) are parts of them.
+ * Since 2020 most distributions make `energy_uj` readable by root only, so this is often absent.
+ */
+export class RaplSource implements SensorSource<PowerDraw> {
+    readonly label = "Power (RAPL)";
+    private zones: Zone[] | undefined;
+    private previous: Count | undefined;
+
+    constructor(private readonly dir = POWERCAP_DIR, private readonly now: () => number = () => performance.now()) {}
+
+    async read(): Promise<PowerDraw> {
+        this.zones ??= await this.findZones();
+        if (this.previous == null) {
+            // A rate needs two counts; the very first read takes both.
+            this.previous = await this.count(this.zones);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const before = this.previous;
+        const now = await this.count(this.zones);
+        this.previous = now;
+        const seconds = Math.max(1e-3, (now.at - before.at) / 1000);
+        const zones = this.zones.map((zone, i) => {
+            const consumed = now.uj[i]! >= before.uj[i]! ? now.uj[i]! - before.uj[i]! : zone.maxEnergyUj - before.uj[i]! + now.uj[i]!;
+            return {name: zone.name, watts: consumed / 1e6 / seconds};
+        });
+        return {packageWatts: zones.reduce((sum, z) => sum + z.watts, 0), zones};
+    }
+
+    private async count(zones: readonly Zone[]): Promise<Count> {
+        const uj = await Promise.all(zones.map(async (zone) => Number((await readFile(zone.energyFile, "utf8")).trim())));
+        return {uj, at: this.now()};
+    }
+
+    private async findZones(): Promise<Zone[]> {
+        if (process.platform !== "linux" && this.dir === POWERCAP_DIR)
+            throw new SensorUnavailableError("power counters are read on Linux only");
+        const names = (await readdir(this.dir).catch(() => [] as string[])).filter((n) => /^intel-rapl:\d+$/.test(n)).sort();
+        if (names.length === 0)
+            throw new SensorUnavailableError();
+        const zones: Zone[] = [];
+        for (const dirName of names) {
+            const energyFile = join(this.dir, dirName, "energy_uj");
+            try {
+                await readFile(energyFile, "utf8");
+            } catch {
+                throw new SensorUnavailableError("not readable without root (RAPL energy counters are root-only here)");
+            }
+            const label = (await readFile(join(this.dir, dirName, "name"), "utf8").catch(() => dirName)).trim();
+            const max = Number((await readFile(join(this.dir, dirName, "max_energy_range_uj"), "utf8").catch(() => "")).trim());
+            zones.push({name: label, energyFile, maxEnergyUj: Number.isFinite(max) && max > 0 ? max : 2 ** 32});
+        }
+        return zones;
+    }
+}

@@ -1,0 +1,267 @@
+import * as vscode from "vscode";
+import {join} from "node:path";
+import {readModelMemory, type ModelMemory} from "../engine/modelMemory";
+import type {RequestMetrics} from "../engine/requestMetrics";
+import {HardwareMonitor} from "../hardware/hardwareMonitor";
+import type {HardwareSnapshot} from "../hardware/hardwareSnapshot";
+import {WorkerSystemSource} from "../hardware/workerSystemSource";
+import type {ModelState} from "../modelController";
+import {switchTo} from "../models/switchQuantization";
+import type {QuantPilot} from "../quantPilot";
+import {panelHtml, makeNonce} from "./panelHtml";
+import {historyPoint, modelView, pushBounded, requestView} from "./panelState";
+import type {HistoryPoint, HostMessage, PanelState, QuantizeView, RequestView, SwitchView, VariantsView} from "./protocol";
+import {VariantSearch} from "./variantSearch";
+import {AbPanelFeed} from "../ab/abPanelFeed";
+import {parseWebviewMessage} from "./webviewMessages";
+
+/** Two minutes at the default 1 Hz. */
+const HISTORY_POINTS = 120;
+const REQUESTS_KEPT = 60;
+const QUANTIZE_COMMAND = "quantpilot.quantizeModel";
+const UNQUANTIZED_TYPES = new Set(["F32", "F16", "BF16"]);
+
+/**
+ * One open QuantPilot panel: feeds its webview, runs the hardware sampler while the panel is
+ * visible, and acts on what the webview asks (switch a variant, quantize, refresh).
+ */
+export class QuantPilotPanel implements vscode.Disposable {
+    private readonly disposables: vscode.Disposable[] = [];
+    private readonly monitor: HardwareMonitor;
+    private readonly variantSearch: VariantSearch;
+    private readonly abFeed: AbPanelFeed;
+    private readonly history: HistoryPoint[] = [];
+    private readonly requests: RequestView[] = [];
+    private variants: VariantsView = {kind: "noModel"};
+    private switching: SwitchView = {kind: "idle"};
+    private switchTarget: string | undefined;
+    /** The webview said `ready` since it was last (re)loaded; before that, posts would be lost. */
+    private webviewReady = false;
+    private disposed = false;
+    private readonly disposeEmitter = new vscode.EventEmitter<void>();
+    readonly onDidDispose = this.disposeEmitter.event;
+
+    constructor(readonly panel: vscode.WebviewPanel, private readonly qp: QuantPilot, extensionRoot: vscode.Uri) {
+        const workerPath = join(__dirname, "hardwareWorker.js");
+        this.monitor = new HardwareMonitor(
+            (intervalMs) => new WorkerSystemSource({workerPath, intervalMs, onSensorDisabled: (label, message) => this.sensorDisabled(label, message)}),
+            {intervalMs: qp.config.panelSampleIntervalMs, onSensorDisabled: (label, message) => this.sensorDisabled(label, message)}
+        );
+        this.abFeed = new AbPanelFeed(qp, (ab) => this.post({type: "ab", ab}));
+        this.variantSearch = new VariantSearch(qp, (found) => this.abFeed.showMeasurements(found, (variants) => {
+            this.variants = variants;
+            this.post({type: "variants", variants});
+        }));
+        this.render(extensionRoot);
+        this.disposables.push(
+            this.disposeEmitter,
+            this.abFeed,
+            panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
+            panel.onDidChangeViewState(() => this.syncSampling()),
+            panel.onDidDispose(() => this.dispose()),
+            this.monitor.onSnapshot((snapshot) => void this.onSnapshot(snapshot)),
+            qp.models.onDidChangeState((state) => this.onModelState(state)),
+            qp.engine.requests.onRequest((metrics) => this.onRequest(metrics)),
+            vscode.workspace.onDidChangeConfiguration((event) => {
+                if (event.affectsConfiguration("quantpilot.panel.sampleIntervalMs"))
+                    this.onIntervalChanged();
+            })
+        );
+        this.variantSearch.search(qp.engine.model?.path);
+        this.syncSampling();
+    }
+
+    private render(root: vscode.Uri): void {
+        const webview = this.panel.webview;
+        webview.options = {enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, "dist"), vscode.Uri.joinPath(root, "media")]};
+        this.panel.iconPath = {light: vscode.Uri.joinPath(root, "media", "quantpilot-light.svg"), dark: vscode.Uri.joinPath(root, "media", "quantpilot-dark.svg")};
+        const uri = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(root, ...parts)).toString();
+        webview.html = panelHtml({
+            cspSource: webview.cspSource,
+            nonce: makeNonce(),
+            scriptUri: uri("dist", "webview.js"),
+            styleUris: [uri("dist", "webview.css"), uri("media", "panel.css")]
+        });
+    }
+
+    private onMessage(raw: unknown): void {
+        const parsed = parseWebviewMessage(raw);
+        if (!parsed.ok) {
+            this.qp.log.warn(`Panel: ignored a message from the webview: ${parsed.reason}`);
+            return;
+        }
+        const message = parsed.message;
+        switch (message.type) {
+            case "ready":
+                this.webviewReady = true;
+                void this.sendState();
+                break;
+            case "switchModel":
+                void this.switchModel(message.path);
+                break;
+            case "quantize":
+                void this.quantize();
+                break;
+            case "refreshVariants":
+                this.variantSearch.search(this.qp.engine.model?.path);
+                break;
+            case "openSettings":
+                void vscode.commands.executeCommand("workbench.action.openSettings", "quantpilot.panel");
+                break;
+            case "showLog":
+                this.qp.log.show();
+                break;
+            case "abCompare":
+            case "abCancel":
+            case "abSelect":
+            case "abExport":
+                void this.abFeed.handle(message);
+                break;
+            default:
+                message satisfies never;
+        }
+    }
+
+    private async sendState(): Promise<void> {
+        const state: PanelState = {
+            sampleIntervalMs: this.monitor.interval,
+            hardware: this.monitor.latest ?? null,
+            history: this.history,
+            model: modelView(this.qp.models.state),
+            memory: await this.modelMemory(),
+            requests: this.requests,
+            variants: this.variants,
+            switching: this.switching,
+            quantize: await this.quantizeView(),
+            ab: await this.abFeed.view()
+        };
+        this.post({type: "state", state});
+    }
+
+    /** Samples only while someone can see them. */
+    private syncSampling(): void {
+        if (this.disposed)
+            return;
+        if (this.panel.visible) {
+            this.monitor.start();
+        } else {
+            this.monitor.stop();
+            // A hidden webview is torn down; it says `ready` again when shown.
+            this.webviewReady = false;
+        }
+    }
+
+    private async onSnapshot(snapshot: HardwareSnapshot): Promise<void> {
+        const point = historyPoint(snapshot);
+        pushBounded(this.history, point, HISTORY_POINTS);
+        this.post({type: "hardware", snapshot, point, memory: await this.modelMemory()});
+    }
+
+    private onRequest(metrics: RequestMetrics): void {
+        const request = requestView(metrics, this.monitor.running ? this.monitor.latest : undefined);
+        pushBounded(this.requests, request, REQUESTS_KEPT);
+        this.post({type: "request", request});
+    }
+
+    private onModelState(state: ModelState): void {
+        this.settleSwitch(state);
+        void this.modelMemory().then((memory) => this.post({type: "model", model: modelView(state), memory}));
+        // While loading, the old list stays: the old model serves until the new one is ready.
+        if (state.kind !== "loading")
+            this.variantSearch.search(this.qp.engine.model?.path);
+    }
+
+    private async switchModel(path: string): Promise<void> {
+        const variant = this.variants.kind === "ready" ? this.variants.variants.find((v) => v.path === path) : undefined;
+        if (variant == null) {
+            this.qp.log.warn(`Panel: ignored a switch to ${path}: it is not one of the variants the panel listed`);
+            return;
+        }
+        if (variant.isCurrent || this.switchTarget != null)
+            return;
+        this.switchTarget = path;
+        this.setSwitching({kind: "switching", fileName: variant.fileName});
+        const switched = await switchTo(this.qp, path);
+        // A declined memory warning changes no state; a state change has settled everything else.
+        if (this.switchTarget === path && !switched)
+            this.settleSwitch(this.qp.models.state);
+    }
+
+    /** Ends a pending switch once the model state says how it went. */
+    private settleSwitch(state: ModelState): void {
+        const target = this.switchTarget;
+        if (target == null || state.kind === "loading")
+            return;
+        this.switchTarget = undefined;
+        const failure = this.qp.models.lastFailure;
+        if (state.kind === "ready" && state.model.path === target)
+            this.setSwitching({kind: "idle"});
+        else if (failure != null && failure.path === target)
+            this.setSwitching({kind: "failed", fileName: fileNameOf(target), message: failure.message});
+        else
+            this.setSwitching({kind: "idle"});
+    }
+
+    private setSwitching(switching: SwitchView): void {
+        this.switching = switching;
+        this.post({type: "switching", switching});
+    }
+
+    /**
+     * Quantizes from the best source on disk: an unquantized variant (F32/F16/BF16) when there is
+     * one, since requantizing an already quantized file loses more quality; else the loaded file.
+     */
+    private async quantize(): Promise<void> {
+        const model = this.qp.engine.model;
+        if (model == null || !(await this.quantizeView()).available)
+            return;
+        const unquantized = this.variants.kind === "ready"
+            ? this.variants.variants.find((v) => v.fileType != null && UNQUANTIZED_TYPES.has(v.fileType))
+            : undefined;
+        await vscode.commands.executeCommand(QUANTIZE_COMMAND, unquantized?.path ?? model.path);
+        this.variantSearch.search(this.qp.engine.model?.path);
+    }
+
+    private async quantizeView(): Promise<QuantizeView> {
+        const available = (await vscode.commands.getCommands(true)).includes(QUANTIZE_COMMAND);
+        return {available, reason: available ? null : "Quantization is not available in this build of QuantPilot."};
+    }
+
+    private onIntervalChanged(): void {
+        this.monitor.setInterval(this.qp.config.panelSampleIntervalMs);
+        this.post({type: "settings", sampleIntervalMs: this.monitor.interval});
+    }
+
+    private async modelMemory(): Promise<ModelMemory | null> {
+        const loaded = this.qp.engine.loaded;
+        if (loaded == null || loaded.disposed)
+            return null;
+        // The model may be swapped out between the check and the read; then there is nothing to show.
+        return await readModelMemory(loaded).catch(() => null);
+    }
+
+    private sensorDisabled(label: string, message: string): void {
+        this.qp.log.warn(`Panel: the ${label} sensor turned itself off: ${message}`);
+    }
+
+    private post(message: HostMessage): void {
+        if (this.webviewReady && !this.disposed)
+            void this.panel.webview.postMessage(message);
+    }
+
+    /** Stops sampling and listening; the panel itself is closed by the user, not by us. */
+    dispose(): void {
+        if (this.disposed)
+            return;
+        this.disposed = true;
+        this.monitor.dispose();
+        this.variantSearch.dispose();
+        this.disposeEmitter.fire();
+        for (const d of this.disposables.splice(0).reverse())
+            d.dispose();
+    }
+}
+
+function fileNameOf(path: string): string {
+    return path.split(/[\\/]/).pop() ?? path;
+}

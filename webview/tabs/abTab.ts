@@ -1,0 +1,90 @@
+import type {AbTabView, PanelState} from "../../src/panel/protocol";
+import {abTable} from "../../src/evaluation/abTable";
+import {button} from "../components/toolkit";
+import {h, replace, type Child} from "../dom";
+import type {Change} from "../panelStore";
+import {sizeChart} from "./abChart";
+import {card, type TabContext, type TabView} from "./tabView";
+
+/**
+ * Quantization A/B: start or cancel a comparison, the latest (or picked) result as verdicts, a
+ * side-by-side table and quality/speed-against-size charts, and the saved comparisons.
+ */
+export class AbTab implements TabView {
+    readonly element = h("div", {class: "qp-tab qp-ab"});
+
+    constructor(private readonly context: TabContext) {}
+
+    update(state: PanelState, change: Change): void {
+        if (change !== "all" && change !== "ab")
+            return;
+        replace(this.element, content(state.ab, this.context));
+    }
+
+    shown(): void {
+        // The charts are SVG with a view box: they size themselves.
+    }
+}
+
+function content(ab: AbTabView, context: TabContext): Child[] {
+    return [runCard(ab, context), ...(ab.selected != null ? resultCards(ab.selected, context) : []), historyCard(ab, context)];
+}
+
+function runCard(ab: AbTabView, context: TabContext): HTMLElement {
+    if (ab.running != null) {
+        const percent = Math.round(ab.running.fraction * 100);
+        const bar = h("progress", {ariaLabel: "Comparison progress", testId: "ab-progress"});
+        bar.max = 100;
+        bar.value = percent;
+        return card("Comparing quantizations", "ab-running",
+            h("div", {class: "qp-ab-progress"}, bar, h("span", {role: "status"}, `${percent} % \u00b7 ${ab.running.message}`)),
+            h("div", {class: "qp-actions"}, button("Cancel", {appearance: "secondary", testId: "ab-cancel", onClick: () => context.post({type: "abCancel"})})));
+    }
+    return card("Compare quantizations", "ab-start",
+        h("p", {class: "qp-muted"}, "Measure what a quantization costs against the reference, on built-in code and prose or your own files: " +
+            "distribution match (KLD), task accuracy, speed, memory and energy, each with its interval and sample size."),
+        h("div", {class: "qp-actions"}, button("Compare Quantizations\u2026", {testId: "ab-compare", onClick: () => context.post({type: "abCompare"})})));
+}
+
+function resultCards(selected: NonNullable<AbTabView["selected"]>, context: TabContext): HTMLElement[] {
+    const {report, charts, id} = selected;
+    const {header, rows} = abTable(report);
+    const table = h("table", {class: "qp-table qp-ab-table", testId: "ab-table"},
+        h("thead", null, h("tr", null, ...header.map((cell) => h("th", null, cell)))),
+        h("tbody", null, ...rows.map((row) => h("tr", null, h("th", null, row[0]), ...row.slice(1).map((cell) => h("td", null, cell))))));
+    const exports = h("div", {class: "qp-actions"},
+        button("Export JSON\u2026", {appearance: "secondary", onClick: () => context.post({type: "abExport", id, format: "json"})}),
+        button("Export Markdown\u2026", {appearance: "secondary", onClick: () => context.post({type: "abExport", id, format: "markdown"})}));
+    const kld = (v: number) => v.toPrecision(2);
+    const tps = (v: number) => `${v.toPrecision(3)} t/s`;
+    return [
+        card(`Verdicts \u00b7 ${new Date(report.createdAt).toLocaleString()}`, "ab-verdicts",
+            h("ul", {class: "qp-ab-verdicts"}, ...report.candidates.map((c) => h("li", {testId: "ab-verdict"}, c.verdict))),
+            h("p", {class: "qp-footnote"}, `Reference: ${report.reference.model.fileName} \u2014 ${report.reference.label}.`),
+            exports),
+        card("Side by side", "ab-side-by-side", h("div", {class: "qp-table-wrap"}, table),
+            h("p", {class: "qp-footnote"}, "95 % bootstrap intervals; timings are the median [min\u2013max] of n runs.")),
+        card("Quality and speed against size", "ab-charts", h("div", {class: "qp-ab-charts"},
+            charts.kldVsSize.length > 0 ? figureOf("Mean KLD (lower is closer to the reference)", sizeChart(charts.kldVsSize, "Mean KLD against file size", kld, "ab-chart-kld")) : null,
+            charts.tgVsSize.length > 0 ? figureOf("Decode tokens/s", sizeChart(charts.tgVsSize, "Decode speed against file size", tps, "ab-chart-tg")) : null)),
+        card("Notes", "ab-notes", h("ul", {class: "qp-footnote"}, ...report.notes.map((n) => h("li", null, n))))
+    ];
+}
+
+function figureOf(caption: string, chart: SVGSVGElement): HTMLElement {
+    const figure = h("figure", {class: "qp-ab-figure"});
+    figure.append(chart, h("figcaption", null, caption));
+    return figure;
+}
+
+function historyCard(ab: AbTabView, context: TabContext): HTMLElement {
+    if (ab.history.length === 0)
+        return card("Saved comparisons", "ab-history", h("p", {class: "qp-muted"}, "None yet."));
+    const rows = ab.history.map((entry) => h("tr", {class: entry.id === ab.selected?.id ? "current" : "", testId: "ab-history-row"},
+        h("td", null, new Date(entry.createdAt).toLocaleString()),
+        h("td", null, `${entry.reference} vs ${entry.candidates.join(", ")}`),
+        h("td", {class: "qp-action"}, button("Show", {appearance: "secondary", disabled: entry.id === ab.selected?.id,
+            onClick: () => context.post({type: "abSelect", id: entry.id})}))));
+    return card(`Saved comparisons (${ab.history.length})`, "ab-history",
+        h("div", {class: "qp-table-wrap"}, h("table", {class: "qp-table qp-variants"}, h("tbody", null, ...rows))));
+}
