@@ -1,0 +1,32 @@
+import * as vscode from "vscode";
+import type {LocalEngine} from "../engine/localEngine";
+import type {Logger} from "../util/logger";
+import {AssistantController} from "./assistantController";
+import {ASSISTANT_VIEW_ID, AssistantViewProvider} from "./assistantViewProvider";
+
+/**
+ * Registers the Assistant view and its commands. Every command id here is declared in
+ * package.json's `contributes.commands`; the view in `contributes.views`.
+ */
+export function registerAssistant(context: vscode.ExtensionContext, engine: LocalEngine, log: Logger): vscode.Disposable {
+    const controller = new AssistantController(engine, context.workspaceState, log);
+    const provider = new AssistantViewProvider(controller, context.extensionUri, log);
+    const decideActive = (approve: boolean) => {
+        const callId = controller.reviewer.activeCallId() ?? controller.approvals.latest("change")?.callId;
+        if (callId == null || !controller.approvals.decide(callId, approve))
+            void vscode.window.showInformationMessage("No QuantPilot change is waiting for a decision.");
+    };
+    return vscode.Disposable.from(
+        controller,
+        provider,
+        vscode.window.registerWebviewViewProvider(ASSISTANT_VIEW_ID, provider, {webviewOptions: {retainContextWhenHidden: true}}),
+        vscode.commands.registerCommand("quantpilot.assistant.open", () => provider.reveal()),
+        vscode.commands.registerCommand("quantpilot.assistant.newChat", async () => {
+            await controller.newChat();
+            await provider.reveal();
+        }),
+        vscode.commands.registerCommand("quantpilot.assistant.showHistory", () => controller.showHistory()),
+        vscode.commands.registerCommand("quantpilot.assistant.acceptChange", () => decideActive(true)),
+        vscode.commands.registerCommand("quantpilot.assistant.rejectChange", () => decideActive(false))
+    );
+}

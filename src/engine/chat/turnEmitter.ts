@@ -1,0 +1,40 @@
+import type {AssistantPart, AssistantTurn} from "./chatTranscript";
+import type {TurnEvent} from "./toolChat";
+
+/** Builds the assistant turn as events arrive and tells the listener about each change. */
+export class TurnEmitter {
+    private textIndex: number | undefined;
+
+    constructor(readonly turn: AssistantTurn, private readonly listener: ((event: TurnEvent) => void) | undefined) {}
+
+    text(text: string): void {
+        if (text === "")
+            return;
+        if (this.textIndex == null) {
+            this.textIndex = this.turn.parts.push({type: "text", text: ""}) - 1;
+            this.listener?.({type: "part", index: this.textIndex, part: {type: "text", text: ""}});
+        }
+        (this.turn.parts[this.textIndex] as {text: string}).text += text;
+        this.listener?.({type: "text", text});
+    }
+
+    /** Text after this point goes into a new part (after a tool call). */
+    endText(): void {
+        this.textIndex = undefined;
+    }
+
+    add(part: AssistantPart): number {
+        this.endText();
+        const index = this.turn.parts.push(part) - 1;
+        this.listener?.({type: "part", index, part});
+        return index;
+    }
+
+    update(index: number): void {
+        this.listener?.({type: "part", index, part: this.turn.parts[index]!});
+    }
+
+    notice(level: "info" | "warning" | "error", text: string): void {
+        this.add({type: "notice", level, text});
+    }
+}

@@ -1,0 +1,175 @@
+import "./assistant.css";
+import type {AssistantPart, ChatTurn} from "../../src/engine/chat/chatTranscript";
+import type {AssistantViewState, HostMessage, PendingApproval, WebviewMessage} from "../../src/assistant/protocol";
+import {button, el} from "./dom";
+import {renderMarkdown} from "./markdown";
+import {toolCallView} from "./toolCallView";
+import {vscode} from "./vscodeApi";
+
+/**
+ * The Assistant view: a transcript that streams, a composer with Send/Stop, and the tool calls
+ * with the decisions they wait for. The host owns the state; this page renders it and sends
+ * back what the user does.
+ */
+let state: AssistantViewState | undefined;
+let approvals: readonly PendingApproval[] = [];
+const send = (message: WebviewMessage) => vscode.postMessage(message);
+
+const app = document.getElementById("app")!;
+const modelLabel = el("span", {class: "model-label"});
+// New Chat and History are the view's own title-bar actions (package.json menus), as in VS Code's views.
+const header = el("header", {class: "toolbar"}, modelLabel);
+const banner = el("div", {class: "banner", hidden: ""});
+const transcript = el("main", {class: "transcript", role: "log", "aria-live": "polite"});
+const input = el("textarea", {class: "input", rows: "1", placeholder: "Ask about your code…", "aria-label": "Message"});
+const sendButton = button("Send", "primary", () => submit(), "send");
+const stopButton = button("Stop", "secondary", () => send({type: "stop"}), "stop");
+const composer = el("footer", {class: "composer"}, input, el("div", {class: "composer-actions"}, el("span", {class: "hint"}, "Shift+Enter for a new line"), stopButton, sendButton));
+app.append(header, banner, transcript, composer);
+
+input.value = (vscode.getState() as {draft?: string} | undefined)?.draft ?? "";
+input.addEventListener("input", () => {
+    autosize();
+    vscode.setState({draft: input.value});
+});
+input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        submit();
+    }
+});
+transcript.addEventListener("click", (event) => {
+    const target = event.target as HTMLElement;
+    if (target.matches(".code-block .copy")) {
+        const code = target.closest(".code-block")?.querySelector("code")?.textContent ?? "";
+        send({type: "copy", text: code});
+        target.textContent = "Copied";
+        setTimeout(() => target.textContent = "Copy", 1500);
+    }
+});
+
+window.addEventListener("message", (event: MessageEvent<HostMessage>) => {
+    const message = event.data;
+    switch (message.type) {
+        case "state":
+            state = message.state;
+            approvals = message.state.approvals;
+            render();
+            return;
+        case "turnEvent":
+            applyTurnEvent(message.event);
+            return;
+        case "approvals":
+            approvals = message.approvals;
+            renderLastTurn();
+            return;
+        case "focusInput":
+            input.focus();
+            return;
+    }
+});
+send({type: "ready"});
+
+function submit(): void {
+    const text = input.value.trim();
+    if (text === "" || state?.busy === true)
+        return;
+    send({type: "send", text});
+    input.value = "";
+    vscode.setState({draft: ""});
+    autosize();
+}
+
+function render(): void {
+    if (state == null)
+        return;
+    const pinned = nearBottom();
+    modelLabel.replaceChildren(el("span", {class: `dot ${state.model != null ? "on" : "off"}`}),
+        state.model != null ? `${state.model.name}` : "No model loaded",
+        state.model != null ? el("span", {class: "muted"}, ` · ${state.tools.available ? "tools on" : "tools off"}`) : "");
+    banner.hidden = state.model == null || state.tools.available;
+    banner.textContent = state.tools.available ? "" : `Tools are unavailable: ${state.tools.reason}. The assistant can still chat.`;
+    transcript.replaceChildren(...(state.turns.length === 0 ? [emptyState()] : state.turns.map((turn, i) => turnView(turn, i))));
+    stopButton.hidden = !state.busy;
+    sendButton.hidden = state.busy;
+    if (pinned)
+        transcript.scrollTop = transcript.scrollHeight;
+}
+
+function renderLastTurn(): void {
+    if (state == null || state.turns.length === 0)
+        return;
+    const pinned = nearBottom();
+    const index = state.turns.length - 1;
+    const view = turnView(state.turns[index]!, index);
+    const existing = transcript.querySelector(`[data-turn="${index}"]`);
+    if (existing != null)
+        existing.replaceWith(view);
+    else
+        transcript.append(view);
+    if (pinned)
+        transcript.scrollTop = transcript.scrollHeight;
+}
+
+let frame: number | undefined;
+
+function applyTurnEvent(event: Extract<HostMessage, {type: "turnEvent"}>["event"]): void {
+    const turn = state?.turns[state.turns.length - 1];
+    if (turn?.role !== "assistant")
+        return;
+    if (event.type === "part")
+        turn.parts[event.index] = event.part;
+    else {
+        const last = turn.parts[turn.parts.length - 1];
+        if (last?.type === "text")
+            last.text += event.text;
+    }
+    // Tokens arrive faster than frames: re-render at most once per frame.
+    frame ??= requestAnimationFrame(() => {
+        frame = undefined;
+        renderLastTurn();
+    });
+}
+
+function turnView(turn: ChatTurn, index: number): HTMLElement {
+    if (turn.role === "user")
+        return el("section", {class: "turn user", "data-turn": String(index)}, el("div", {class: "author"}, "You"), el("div", {class: "user-text"}, turn.text));
+    const busy = state?.busy === true && index === (state?.turns.length ?? 0) - 1;
+    const body = el("div", {class: "parts"}, ...turn.parts.map(partView));
+    const waitingForUser = turn.parts.some((p) => p.type === "toolCall" && approvals.some((a) => a.callId === p.id));
+    if (busy && !waitingForUser && !turn.parts.some((p) => p.type === "text" && p.text !== ""))
+        body.append(el("div", {class: "thinking"}, el("span", {}), el("span", {}), el("span", {})));
+    return el("section", {class: `turn assistant${busy ? " streaming" : ""}`, "data-turn": String(index)}, el("div", {class: "author"}, "QuantPilot"), body);
+}
+
+function partView(part: AssistantPart): HTMLElement {
+    switch (part.type) {
+        case "text": {
+            const div = el("div", {class: "markdown"});
+            div.innerHTML = renderMarkdown(part.text); // markdown-it with html: false escapes any HTML in the text
+            return div;
+        }
+        case "toolCall":
+            return toolCallView(part, approvals.find((a) => a.callId === part.id), send);
+        case "notice":
+            return el("div", {class: `notice ${part.level}`}, part.text);
+    }
+}
+
+function emptyState(): HTMLElement {
+    const box = el("div", {class: "empty"},
+        el("h2", {}, "Ask QuantPilot"),
+        el("p", {}, "Chat with the local model about your workspace. It can read and search files, look at problems, propose edits you review as diffs, and run commands you approve — all offline."));
+    if (state?.model == null)
+        box.append(el("p", {}, "No model is loaded yet."), button("Select Model…", "primary", () => send({type: "selectModel"}), "select-model"));
+    return box;
+}
+
+function nearBottom(): boolean {
+    return transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
+}
+
+function autosize(): void {
+    input.style.height = "auto";
+    input.style.height = `${Math.min(input.scrollHeight, 200)}px`;
+}
