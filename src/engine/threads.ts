@@ -40,6 +40,10 @@ export interface ThreadChoice {
 }
 
 /**
+ * One thread count for both phases (the CLI's `complete` and model loads use it). The measured,
+ * per-phase policy (prompt vs decode threads, editor headroom, probing) is in threadPolicy.ts and
+ * threadTuner.ts.
+ *
  * The thread count to run with. 0 or absent means "choose": the physical core count, since
  * node-llama-cpp's own default (at least 4) oversubscribes small machines and was measured to
  * make decoding on a 2-core machine about 1000x slower.
