@@ -3,7 +3,7 @@ import {watchFile, unwatchFile, type Stats} from "node:fs";
 import type {Config} from "./config";
 import type {LocalEngine} from "./engine/localEngine";
 import type {ModelDescription} from "./engine/engine";
-import {chooseThreads} from "./engine/threads";
+import {stat} from "node:fs/promises";
 import {toAbortSignal} from "./vscodeUtil/cancellation";
 import {reportUserActionError} from "./vscodeUtil/errors";
 import type {Logger} from "./util/logger";
@@ -26,11 +26,26 @@ export class ModelController implements vscode.Disposable {
     private currentState: ModelState = {kind: "none"};
     private pending: vscode.CancellationTokenSource | undefined;
     private watchedPath: string | undefined;
+    private failure: {readonly path: string; readonly message: string} | undefined;
 
-    constructor(private readonly engine: LocalEngine, private readonly config: Config, private readonly log: Logger) {}
+    constructor(
+        private readonly engine: LocalEngine,
+        private readonly config: Config,
+        private readonly log: Logger,
+        /** Prompt and decode threads for a model of this size (the measured thread policy). */
+        private readonly planThreads: (modelBytes: number) => {threads: number; decodeThreads: number}
+    ) {}
 
     get state(): ModelState {
         return this.currentState;
+    }
+
+    /**
+     * Why the newest load failed, kept until a load succeeds: when a previous model keeps
+     * serving, the state is "ready" again and views (the panel) show this next to it.
+     */
+    get lastFailure(): {readonly path: string; readonly message: string} | undefined {
+        return this.failure;
     }
 
     /** Loads what the settings name; `userAction` decides whether failures are notifications. */
@@ -53,12 +68,14 @@ export class ModelController implements vscode.Disposable {
         this.setState({kind: "loading", path});
         try {
             const model = await this.loadWithProgress(path, source.token);
+            this.failure = undefined;
             this.setState({kind: "ready", model});
             this.watch(model.path);
             return model;
         } catch (err) {
             if (source.token.isCancellationRequested && this.pending !== source)
                 return undefined; // superseded by a newer load, which owns the state now
+            this.failure = isAbortError(err) ? undefined : {path, message: messageOf(err)};
             this.setState(previous != null
                 ? {kind: "ready", model: previous}
                 : {kind: "failed", path, message: isAbortError(err) ? "loading was cancelled" : messageOf(err)});
@@ -75,9 +92,10 @@ export class ModelController implements vscode.Disposable {
     }
 
     private async loadWithProgress(path: string, token: vscode.CancellationToken): Promise<ModelDescription> {
-        const threads = chooseThreads(this.config.threads);
-        this.log.info(`Threads: ${threads.threads} (${threads.reason})`);
-        const options = {gpu: this.config.gpu, threads: threads.threads, contextSize: this.config.contextSize};
+        // A missing file fails in the engine with a clear message; its size only sizes the thread plan.
+        const modelBytes = await stat(path).then((info) => info.size, () => 0);
+        const {threads, decodeThreads} = this.planThreads(modelBytes);
+        const options = {gpu: this.config.gpu, threads, decodeThreads, contextSize: this.config.contextSize};
         return await vscode.window.withProgress(
             {location: vscode.ProgressLocation.Notification, title: `QuantPilot: loading ${shortName(path)}`, cancellable: true},
             async (progress, progressToken) => {

@@ -7,6 +7,11 @@ import {BundledLlamaSource} from "./llamaSource/bundledSource";
 import {ModelController} from "./modelController";
 import {StatusBar} from "./statusBar";
 import {QuantPilotInlineProvider} from "./completion/inlineProvider";
+import {ModelManagement} from "./models/modelManagement";
+import {PanelHost} from "./panel/panelHost";
+import {AbService} from "./ab/abService";
+import {ThreadTuning} from "./threadTuning";
+import {offerRebuildWhenLocalBuildFails} from "./engineBuildCommand";
 import type {createLog} from "./log";
 
 /**
@@ -21,20 +26,44 @@ export class QuantPilot implements vscode.Disposable {
     readonly statusBar = new StatusBar();
     readonly llamaSource: BundledLlamaSource;
     readonly completions: QuantPilotInlineProvider;
+    /** Models view, last-used tracking, quantization leftovers (src/models/). */
+    readonly modelManagement: ModelManagement;
+    /** Quantization A/B comparisons and their history (src/ab/, src/engine/scoring/). */
+    readonly ab: AbService;
+    /** The QuantPilot panel: hardware, model memory and speed, quantization switching (src/panel/). */
+    readonly panel: PanelHost;
+    /** The measured thread policy: prompt and decode threads per machine and model size (src/threadTuning.ts). */
+    readonly threads: ThreadTuning;
     private readonly disposables: vscode.Disposable[] = [];
 
     constructor(readonly log: ReturnType<typeof createLog>, readonly storageDir: string) {
-        this.runtime = new LlamaRuntime(log);
+        this.runtime = new LlamaRuntime(log, {engineBuild: this.config.engineBuild});
         this.engine = new LocalEngine(this.runtime, log);
-        this.models = new ModelController(this.engine, this.config, log);
+        this.threads = new ThreadTuning(this.engine, () => ({
+            threads: this.config.threads, prompt: this.config.promptThreads, decode: this.config.decodeThreads
+        }), log, storageDir);
+        this.models = new ModelController(this.engine, this.config, log, (modelBytes) => this.threads.loadThreads({
+            build: this.runtime.engine?.build ?? "prebuilt",
+            gpu: this.engine.model?.runtime.gpu ?? false,
+            modelBytes
+        }));
         this.llamaSource = new BundledLlamaSource(join(storageDir, "cache"));
         this.completions = new QuantPilotInlineProvider(this.engine, this.config, log, (summary) => {
             this.statusBar.setLastCompletion(summary);
             this.refreshStatus();
         });
+        this.modelManagement = new ModelManagement(this);
+        this.ab = new AbService(this);
+        this.panel = new PanelHost(this);
         this.disposables.push(
             this.statusBar,
+            this.threads,
+            offerRebuildWhenLocalBuildFails(this.engine, this.runtime, log),
             this.models,
+            this.completions,
+            this.modelManagement,
+            this.ab,
+            this.panel,
             this.models.onDidChangeState(() => {
                 this.completions.resetReports();
                 this.refreshStatus();
@@ -81,14 +110,24 @@ export class QuantPilot implements vscode.Disposable {
         if (!Config.affects(event))
             return;
         this.reportSettingProblems();
-        if (Config.needsReload(event))
+        this.runtime.setEngineBuild(this.config.engineBuild);
+        if (Config.needsReload(event) && !this.onlySavedLoadedModel(event))
             void this.models.loadFromSettings(true);
         this.refreshStatus();
     }
 
+    /**
+     * A command that loaded a model and then saved its path (select, switch, download) changed
+     * only `modelPath`, to the model already loaded: reloading it would double the switch time.
+     */
+    private onlySavedLoadedModel(event: vscode.ConfigurationChangeEvent): boolean {
+        const other = ["threads", "promptThreads", "decodeThreads", "gpu", "contextSize", "engine.build"].some((key) => event.affectsConfiguration(`quantpilot.${key}`));
+        return !other && this.config.modelPath !== "" && this.engine.model?.path === this.config.modelPath;
+    }
+
     private reportSettingProblems(): void {
         // Reading every setting once collects the invalid ones.
-        void [this.config.threads, this.config.gpu, this.config.contextSize, this.config.completionMaxTokens,
+        void [this.config.threads, this.config.promptThreads, this.config.decodeThreads, this.config.engineBuild, this.config.gpu, this.config.contextSize, this.config.completionMaxTokens,
             this.config.completionMaxTimeMs, this.config.completionDebounceMs];
         for (const problem of this.config.takeProblems()) {
             this.log.warn(`Setting ${problem.key}: ${problem.message}`);
