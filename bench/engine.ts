@@ -15,8 +15,6 @@
  * (local build when there is one), plus every engine and model under "runs".
  */
 import {execFile, spawnSync} from "node:child_process";
-import {existsSync} from "node:fs";
-import {mkdir} from "node:fs/promises";
 import {cpus} from "node:os";
 import {join} from "node:path";
 import {parseArgs, promisify} from "node:util";
@@ -24,9 +22,8 @@ import {LocalEngineBuilds} from "../src/engine/build/localEngineBuilds";
 import {median} from "../src/engine/speedMeasure";
 import {planThreads} from "../src/engine/threadPolicy";
 import {physicalCoreCount} from "../src/engine/threads";
-import {quantizeModel} from "../src/quant/quantize";
-import {CACHE_DIR, REPO_ROOT} from "../test/helpers/paths";
-import {testModel} from "../test/helpers/testModels";
+import {REPO_ROOT} from "../test/helpers/paths";
+import {quantizedTestModel, testModel} from "../test/helpers/testModels";
 
 const run = promisify(execFile);
 
@@ -59,18 +56,10 @@ interface ModelRun {
 }
 
 const MODELS: Record<string, () => Promise<string>> = {
-    coder: async () => quantized("coder-0.5b", "Q4_K_M"),
+    coder: async () => quantizedTestModel("coder-0.5b", "Q4_K_M"),
     small: async () => testModel("small")
 };
 
-async function quantized(preset: "coder-0.5b", type: string): Promise<string> {
-    const dir = join(CACHE_DIR, "test-models", "variants");
-    await mkdir(dir, {recursive: true});
-    const path = join(dir, `${preset}-s1-${type}.gguf`);
-    if (!existsSync(path))
-        await quantizeModel({inputPath: await testModel(preset), outputPath: path, type});
-    return path;
-}
 
 function threadCounts(): {prompt: number; decode: number} {
     const n = (name: string) => values[name as "threads"] != null ? Number(values[name as "threads"]) : 0;

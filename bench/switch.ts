@@ -9,17 +9,12 @@
  * event); the time until the source is disposed as well is reported beside it. Runs
  * alternate so that drift on a shared machine hits both. Target: switch <= 1.2 x load (medians).
  */
-import {existsSync} from "node:fs";
-import {mkdir} from "node:fs/promises";
-import {join} from "node:path";
 import {parseArgs} from "node:util";
 import {cpus} from "node:os";
 import type {LoadOptions} from "../src/engine/localEngine";
 import {isTestModelPreset} from "../src/gguf/testModelPresets";
-import {quantizeModel} from "../src/quant/quantize";
 import {newTestEngine} from "../test/helpers/engine";
-import {CACHE_DIR} from "../test/helpers/paths";
-import {testModel} from "../test/helpers/testModels";
+import {quantizedTestModel} from "../test/helpers/testModels";
 
 const {values} = parseArgs({
     options: {
@@ -35,12 +30,7 @@ const {values} = parseArgs({
 async function variant(preset: string, type: string): Promise<string> {
     if (!isTestModelPreset(preset))
         throw new Error(`unknown preset ${preset}`);
-    const dir = join(CACHE_DIR, "test-models", "variants");
-    await mkdir(dir, {recursive: true});
-    const path = join(dir, `${preset}-s1-${type}.gguf`);
-    if (!existsSync(path))
-        await quantizeModel({inputPath: await testModel(preset), outputPath: path, type});
-    return path;
+    return quantizedTestModel(preset, type);
 }
 
 function median(values: number[]): number {

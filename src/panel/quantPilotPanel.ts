@@ -8,7 +8,7 @@ import {WorkerSystemSource} from "../hardware/workerSystemSource";
 import type {ModelState} from "../modelController";
 import {switchTo} from "../models/switchQuantization";
 import type {QuantPilot} from "../quantPilot";
-import {panelHtml, makeNonce} from "./panelHtml";
+import {makeNonce, webviewPage} from "../webviewPage";
 import {historyPoint, modelView, pushBounded, requestView} from "./panelState";
 import type {HistoryPoint, HostMessage, PanelState, QuantizeView, RequestView, SwitchView, VariantsView} from "./protocol";
 import {VariantSearch} from "./variantSearch";
@@ -76,11 +76,13 @@ export class QuantPilotPanel implements vscode.Disposable {
         webview.options = {enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, "dist"), vscode.Uri.joinPath(root, "media")]};
         this.panel.iconPath = {light: vscode.Uri.joinPath(root, "media", "quantpilot-light.svg"), dark: vscode.Uri.joinPath(root, "media", "quantpilot-dark.svg")};
         const uri = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(root, ...parts)).toString();
-        webview.html = panelHtml({
+        webview.html = webviewPage({
             cspSource: webview.cspSource,
             nonce: makeNonce(),
             scriptUri: uri("dist", "webview.js"),
-            styleUris: [uri("dist", "webview.css"), uri("media", "panel.css")]
+            styleUris: [uri("dist", "webview.css"), uri("media", "panel.css")],
+            title: "QuantPilot",
+            body: `<main id="app" aria-busy="true"><p class="qp-loading">Loading QuantPilot…</p></main>`
         });
     }
 

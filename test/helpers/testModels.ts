@@ -39,3 +39,18 @@ export function thirdPartyFixture(): string | undefined {
     const path = process.env.QUANTPILOT_FIXTURE ?? join(__dirname, "..", "..", "..", "shared", "fixtures", "llama-2-tiny-random.gguf");
     return existsSync(path) ? path : undefined;
 }
+
+/**
+ * A generated model quantized with QuantPilot's quantizer, cached beside the generated ones, for
+ * benchmarks and tests that need a real quantization level (Q4_K_M, Q8_0, ...).
+ */
+export async function quantizedTestModel(preset: TestModelPreset, type: string, seed = 1): Promise<string> {
+    const dir = join(CACHE_DIR, "test-models", "variants");
+    await mkdir(dir, {recursive: true});
+    const path = join(dir, `${preset}-s${seed}-${type}.gguf`);
+    if (!existsSync(path)) {
+        const {quantizeModel} = await import("../../src/quant/quantize");
+        await quantizeModel({inputPath: await testModel(preset, seed), outputPath: path, type});
+    }
+    return path;
+}

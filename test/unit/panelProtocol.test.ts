@@ -1,7 +1,7 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import {parseWebviewMessage} from "../../src/panel/webviewMessages";
-import {makeNonce, panelHtml} from "../../src/panel/panelHtml";
+import {makeNonce, webviewPage} from "../../src/webviewPage";
 
 test("well-formed webview messages pass, with only their known fields", () => {
     assert.deepEqual(parseWebviewMessage({type: "ready"}), {ok: true, message: {type: "ready"}});
@@ -46,11 +46,13 @@ test("the panel page allows only its own resources and its nonce'd script", () =
     const nonce = makeNonce();
     assert.match(nonce, /^[0-9a-f]{32}$/);
     assert.notEqual(makeNonce(), nonce, "a fresh nonce per page");
-    const html = panelHtml({
+    const html = webviewPage({
         cspSource: "https://file+.vscode-resource.vscode-cdn.net",
         nonce,
         scriptUri: "https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js",
-        styleUris: ["https://file+.vscode-resource.vscode-cdn.net/ext/media/panel.css?a=1&b=\"2\""]
+        styleUris: ["https://file+.vscode-resource.vscode-cdn.net/ext/media/panel.css?a=1&b=\"2\""],
+        title: "QuantPilot",
+        body: "<main id=\"app\"></main>"
     });
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
     assert.ok(csp != null);

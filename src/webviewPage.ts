@@ -1,22 +1,25 @@
 import {randomBytes} from "node:crypto";
 
-export interface PanelHtmlParts {
+export interface WebviewPageParts {
     /** `webview.cspSource`: the origin the webview's own resources are served from. */
     readonly cspSource: string;
     /** A fresh nonce per page; only the script carrying it runs. */
     readonly nonce: string;
-    /** dist/webview.js as a webview URI. */
+    /** The page's one script (a bundle in dist/) as a webview URI. */
     readonly scriptUri: string;
-    /** Style sheets as webview URIs: the bundle's (uPlot) and media/panel.css. */
+    /** Style sheets as webview URIs. */
     readonly styleUris: readonly string[];
+    readonly title: string;
+    /** The markup the script mounts into; trusted, written by the extension. */
+    readonly body: string;
 }
 
 /**
- * The panel's page. The policy allows nothing by default; styles, images and fonts come only
- * from the extension's own files, and the one script runs by nonce. No remote content, no inline
- * script, no eval.
+ * The page of every QuantPilot webview (the panel, the assistant). The policy allows nothing by
+ * default; styles, images and fonts come only from the extension's own files, and the one script
+ * runs by nonce. No remote content, no inline script, no eval, so nothing a model writes can run.
  */
-export function panelHtml(parts: PanelHtmlParts): string {
+export function webviewPage(parts: WebviewPageParts): string {
     const csp = [
         "default-src 'none'",
         `img-src ${parts.cspSource} data:`,
@@ -32,10 +35,10 @@ export function panelHtml(parts: PanelHtmlParts): string {
     <meta http-equiv="Content-Security-Policy" content="${csp}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
 ${styles}
-    <title>QuantPilot</title>
+    <title>${escapeAttribute(parts.title)}</title>
 </head>
 <body>
-    <main id="app" aria-busy="true"><p class="qp-loading">Loading QuantPilot…</p></main>
+    ${parts.body}
     <script nonce="${parts.nonce}" src="${escapeAttribute(parts.scriptUri)}"></script>
 </body>
 </html>`;
