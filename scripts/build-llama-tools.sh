@@ -33,6 +33,14 @@ CMAKE_FLAGS=(
   -DLLAMA_USE_PREBUILT_UI=OFF  # ...or a Hugging Face download at build time; we only use the HTTP API
 )
 
+# On CPUs with Intel AMX, this release's AMX kernel crashes natively built binaries on Q4_K
+# models (ggml_backend_amx_mul_mat, seen on Sapphire Rapids) while the prebuilt AMX variant runs:
+# leave AMX out, as QuantPilot's own engine build does (src/engine/build/nativeCpuOptions.ts).
+if grep -qw amx_tile /proc/cpuinfo 2>/dev/null; then
+  NO_AMX="-O3 -DNDEBUG -mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+  CMAKE_FLAGS+=("-DCMAKE_C_FLAGS_RELEASE=$NO_AMX" "-DCMAKE_CXX_FLAGS_RELEASE=$NO_AMX")
+fi
+
 log() { echo "[llama-tools] $*" >&2; }
 die() { log "$*"; exit 1; }
 

@@ -2,8 +2,17 @@ import * as vscode from "vscode";
 import type {QuantPilot} from "./quantPilot";
 import {createDemoModel} from "./demoModel";
 import {reportUserActionError} from "./vscodeUtil/errors";
+import {compareQuantizations} from "./ab/compareQuantizationsCommand";
+import {showAbHistory} from "./ab/abHistoryCommand";
+import {buildEngineForThisMachine} from "./engineBuildCommand";
+import {downloadModelCommand} from "./models/downloadCommand";
+import {confirmFits} from "./models/fitPrompt";
+import {quantizeModelCommand} from "./models/quantizeCommand";
+import {switchQuantization} from "./models/switchQuantization";
+import type {ModelNode} from "./models/modelsView";
 
-type Handler = (qp: QuantPilot) => Promise<unknown> | unknown;
+/** `args` are what VS Code passes: a Models view node for its item menus, a path from other commands. */
+type Handler = (qp: QuantPilot, ...args: unknown[]) => Promise<unknown> | unknown;
 
 /** Command id → handler. Every id here is declared in package.json's `contributes.commands`. */
 const COMMANDS: Record<string, Handler> = {
@@ -13,14 +22,29 @@ const COMMANDS: Record<string, Handler> = {
     "quantpilot.toggleInlineCompletions": toggleCompletions,
     "quantpilot.reloadModel": (qp) => qp.models.loadFromSettings(true),
     "quantpilot.unloadModel": (qp) => qp.engine.unload(),
-    "quantpilot.showMenu": showMenu
+    "quantpilot.showMenu": showMenu,
+    "quantpilot.buildEngine": (qp) => buildEngineForThisMachine({
+        log: qp.log, storageDir: qp.storageDir, gpu: qp.config.gpu,
+        modelPath: qp.engine.model?.path, runningGpu: qp.engine.model?.runtime.gpu ?? false
+    }),
+    "quantpilot.measureThreads": (qp) => qp.threads.measureNow(),
+    "quantpilot.openPanel": (qp) => qp.panel.open(),
+    "quantpilot.compareQuantizations": (qp, paths) => compareQuantizations(qp, qp.ab, Array.isArray(paths) ? paths.filter((p) => typeof p === "string") : undefined),
+    "quantpilot.abHistory": (qp) => showAbHistory(qp.ab),
+    "quantpilot.switchQuantization": switchQuantization,
+    "quantpilot.quantizeModel": (qp, target) => quantizeModelCommand(qp, target),
+    "quantpilot.downloadModel": downloadModelCommand,
+    "quantpilot.models.refresh": (qp) => qp.modelManagement.view.refresh(),
+    "quantpilot.models.load": (qp, node) => qp.modelManagement.load(node as ModelNode | undefined),
+    "quantpilot.models.reveal": (qp, node) => qp.modelManagement.reveal(node as ModelNode | undefined),
+    "quantpilot.models.delete": (qp, node) => qp.modelManagement.delete(node as ModelNode | undefined)
 };
 
 export function registerCommands(qp: QuantPilot): vscode.Disposable[] {
     return Object.entries(COMMANDS).map(([id, handler]) =>
-        vscode.commands.registerCommand(id, async () => {
+        vscode.commands.registerCommand(id, async (...args: unknown[]) => {
             try {
-                return await handler(qp);
+                return await handler(qp, ...args);
             } catch (err) {
                 await reportUserActionError(qp.log, id, err);
                 return undefined;
@@ -38,6 +62,8 @@ async function selectModelFile(qp: QuantPilot): Promise<void> {
     });
     const uri = picked?.[0];
     if (uri == null)
+        return;
+    if (!await confirmFits(qp, uri.fsPath))
         return;
     // Load first, persist after: a file that fails to load never replaces a working setting.
     const model = await qp.models.load(uri.fsPath, true);
@@ -65,7 +91,11 @@ async function toggleCompletions(qp: QuantPilot): Promise<void> {
 
 async function showMenu(qp: QuantPilot): Promise<void> {
     const items: Array<vscode.QuickPickItem & {command: string}> = [
+        {label: "$(pulse) Open Panel (hardware, speed, quantization)", command: "quantpilot.openPanel"},
         {label: "$(file) Select Model File…", command: "quantpilot.selectModelFile"},
+        {label: "$(versions) Switch Quantization…", command: "quantpilot.switchQuantization"},
+        {label: "$(cloud-download) Download Model…", command: "quantpilot.downloadModel"},
+        {label: "$(file-zip) Quantize Model…", command: "quantpilot.quantizeModel"},
         {label: "$(beaker) Create Demo Model (random weights)", command: "quantpilot.createDemoModel"},
         {label: qp.config.completionsEnabled ? "$(debug-pause) Turn Inline Completions Off" : "$(play) Turn Inline Completions On",
             command: "quantpilot.toggleInlineCompletions"},

@@ -1,10 +1,10 @@
 import * as vscode from "vscode";
-import {GPU_SETTINGS, type GpuSetting} from "./engine/llamaRuntime";
+import {ENGINE_BUILD_SETTINGS, GPU_SETTINGS, type EngineBuildSetting, type GpuSetting} from "./engine/llamaRuntime";
 
 const SECTION = "quantpilot";
 
 /** Settings whose change needs the model reloaded; every other setting applies live. */
-const RELOAD_KEYS = ["modelPath", "threads", "gpu", "contextSize"] as const;
+const RELOAD_KEYS = ["modelPath", "threads", "promptThreads", "decodeThreads", "gpu", "contextSize", "engine.build"] as const;
 
 export interface SettingProblem {
     readonly key: string;
@@ -29,6 +29,25 @@ export class Config {
     /** 0 means "choose from the machine". */
     get threads(): number {
         return this.integer("threads", 0, 0);
+    }
+
+    /** Threads for prompt processing only; 0 = measured or chosen. (Not "threads.prompt": a setting cannot also be a section.) */
+    get promptThreads(): number {
+        return this.integer("promptThreads", 0, 0);
+    }
+
+    /** Threads for decoding only; 0 = measured or chosen. */
+    get decodeThreads(): number {
+        return this.integer("decodeThreads", 0, 0);
+    }
+
+    /** `quantpilot.engine.build`: "auto" uses a local build made on this machine when there is one. */
+    get engineBuild(): EngineBuildSetting {
+        const value = this.section.get<string>("engine.build", "auto");
+        if ((ENGINE_BUILD_SETTINGS as readonly string[]).includes(value))
+            return value as EngineBuildSetting;
+        this.problem("engine.build", `"${value}" is not one of ${ENGINE_BUILD_SETTINGS.join(", ")}; using "auto"`);
+        return "auto";
     }
 
     get gpu(): GpuSetting {
@@ -57,6 +76,11 @@ export class Config {
 
     get completionDebounceMs(): number {
         return this.integer("completions.debounceMs", 60, 0);
+    }
+
+    /** Milliseconds between hardware samples while the panel is visible; applies live. */
+    get panelSampleIntervalMs(): number {
+        return this.integer("panel.sampleIntervalMs", 1000, 100);
     }
 
     async setModelPath(path: string): Promise<void> {

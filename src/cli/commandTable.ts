@@ -1,11 +1,19 @@
 import type {CliCommand} from "./cliCommand";
+import {abCommand} from "./commands/ab";
 import {completeCommand} from "./commands/complete";
+import {engineCommand} from "./commands/engine";
 import {inspectCommand} from "./commands/inspect";
 import {makeTestModelCommand} from "./commands/makeTestModel";
+import {quantizeCommand} from "./commands/quantize";
+import {toolsEvalCommand} from "./commands/toolsEval";
 
 /** Every CLI command, in the order `quantpilot --help` lists them. */
 export const CLI_COMMANDS: readonly CliCommand[] = [
     makeTestModelCommand,
     inspectCommand,
-    completeCommand
+    quantizeCommand,
+    completeCommand,
+    engineCommand,
+    toolsEvalCommand,
+    abCommand
 ];

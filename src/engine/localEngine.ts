@@ -2,17 +2,22 @@ import {freemem} from "node:os";
 import type {Llama, LlamaModel} from "node-llama-cpp";
 import type {Logger} from "../util/logger";
 import {isAbortError} from "../util/abort";
-import type {CompletionRequest, CompletionResult, Engine, ModelDescription} from "./engine";
+import type {CompletionRequest, CompletionResult, Engine, ModelDescription, WarmResult} from "./engine";
 import {ModelLoadError, NoModelLoadedError, isUserFacingEngineError} from "./errors";
 import {LoadedModel} from "./loadedModel";
 import type {GpuSetting, LlamaRuntime} from "./llamaRuntime";
 import {inspectModelFile, type ModelFileFacts} from "./modelFile";
 import {knownArchitectures, loadNodeLlamaCpp} from "./nodeLlamaCpp";
 import {checkMemoryFits} from "./memoryFit";
+import {completionMetrics, RequestMetricsSink} from "./requestMetrics";
+import {useServingThreads} from "./phaseThreads";
 
 export interface LoadOptions {
     readonly gpu: GpuSetting;
+    /** Threads for prompt processing (and for decoding unless `decodeThreads` is given). */
     readonly threads: number;
+    /** Threads for single-token decode steps. Default: `threads`. See threadPolicy.ts. */
+    readonly decodeThreads?: number;
     /** Tokens; clamped to what the model was trained on. */
     readonly contextSize: number;
 }
@@ -33,6 +38,8 @@ type ModelListener = (model: ModelDescription | undefined) => void;
 export class LocalEngine implements Engine {
     private active: LoadedModel | undefined;
     private readonly listeners = new Set<ModelListener>();
+    /** How each completion went, for the panel. */
+    readonly requests = new RequestMetricsSink();
 
     constructor(
         private readonly runtime: LlamaRuntime,
@@ -56,9 +63,22 @@ export class LocalEngine implements Engine {
     }
 
     complete(request: CompletionRequest): Promise<CompletionResult> {
+        const active = this.active;
+        if (active == null)
+            return Promise.reject(new NoModelLoadedError());
+        const result = active.complete(request);
+        if (!this.requests.hasListeners)
+            return result;
+        return result.then((r) => {
+            this.requests.push(completionMetrics(r, active.description.fileName));
+            return r;
+        });
+    }
+
+    warm(request: CompletionRequest): Promise<WarmResult> {
         if (this.active == null)
             return Promise.reject(new NoModelLoadedError());
-        return this.active.complete(request);
+        return this.active.warm(request);
     }
 
     async load(path: string, options: LoadOptions, progress: LoadProgress = {}): Promise<ModelDescription> {
@@ -125,6 +145,7 @@ export class LocalEngine implements Engine {
         } catch (err) {
             throw translateLoadError(facts.path, err, undefined);
         }
+        useServingThreads(context, {prompt: options.threads, decode: options.decodeThreads ?? options.threads});
         const {resolveChatWrapper} = await loadNodeLlamaCpp();
         const wrapper = resolveChatWrapper(model);
         const infill = model.tokens.infill;
@@ -139,6 +160,7 @@ export class LocalEngine implements Engine {
                 ...(llama.gpu !== false ? {gpuName: (await llama.getGpuDeviceNames()).join(", ")} : {}),
                 gpuLayers: model.gpuLayers,
                 threads: options.threads,
+                decodeThreads: options.decodeThreads ?? options.threads,
                 build: llama.buildType
             },
             loadMs: performance.now() - startedAt

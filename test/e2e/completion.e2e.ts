@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import {mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
-import {join} from "node:path";
+import {basename, join} from "node:path";
 import {after, before, test} from "node:test";
 import {startVsCode, waitFor, type VsCodeSession} from "./harness/codeServer";
 import {EXTENSION_ID, STATUS_ITEM_ID, quantPilotSettings, vsixUnderTest} from "./support/extensionUnderTest";
@@ -31,7 +31,14 @@ before(async () => {
         name: "completion",
         vsixPath: vsixUnderTest(),
         workspaceDir: workspace,
-        settings: quantPilotSettings(model, {"quantpilot.completions.maxTokens": MAX_TOKENS})
+        logLevel: "debug",
+        // No extra context chunks and no time budget: the text then depends only on prefix and
+        // suffix, as for the CLI.
+        settings: quantPilotSettings(model, {
+            "quantpilot.completions.maxTokens": MAX_TOKENS,
+            "quantpilot.completions.maxTimeMs": 600_000,
+            "quantpilot.completions.contextChunks": 0
+        })
     });
     await session.waitForActivation(EXTENSION_ID);
 });
@@ -59,15 +66,37 @@ test("typing shows ghost text equal to `quantpilot complete` for the same prefix
     const shown = await waitFor(() => session.ghostText(), "ghost text after typing", 60_000);
     await session.screenshot(join(RESULTS_DIR, "e2e", "completion-ghost-text.png"));
 
-    const expected = await runCli([
-        "complete", model, "--prefix", FILE_BEFORE + TYPED, "--suffix", FILE_AFTER,
-        "--max-tokens", String(MAX_TOKENS), "--threads", "1", "--context", "1024", "--json"
-    ]);
-    assert.equal(expected.code, 0, expected.stderr);
-    const cliText = lastJsonLine<{text: string}>(expected).text;
+    const cliText = await cliCompletion(FILE_BEFORE + TYPED, FILE_AFTER);
     assert.ok(cliText.trim() !== "", "the CLI produced a completion");
     assert.equal(normalizeGhost(shown), normalizeGhost(cliText));
 });
+
+test("typing the start of the suggestion shows the rest at once, without asking the model", async () => {
+    const before = normalizeGhost(await waitFor(() => session.ghostText(), "ghost text before typing on"));
+    // Type the suggestion's first two characters (the DOM shows spaces as NBSP; the editor wants spaces).
+    const typedAhead = before.slice(0, 2);
+    await session.typeText(typedAhead);
+    const after = await waitFor(async () => {
+        const ghost = await session.ghostText();
+        return ghost != null && normalizeGhost(ghost) === before.slice(2) ? ghost : null;
+    }, "the rest of the same suggestion", 20_000);
+    assert.equal(normalizeGhost(after), before.slice(2));
+    const log = await waitFor(async () => {
+        const text = await session.readOutputChannel("QuantPilot");
+        return text != null && / typing \d+ ms/.test(text) ? text : null;
+    }, "a suggestion served from typing in the log", 20_000);
+    assert.match(log, /main\.py:5:\d+ typing \d+ ms/);
+});
+
+async function cliCompletion(prefix: string, suffix: string): Promise<string> {
+    const run = await runCli([
+        "complete", model, "--prefix", prefix, "--suffix", suffix,
+        "--file-name", "main.py", "--repo-name", basename(workspace),
+        "--max-tokens", String(MAX_TOKENS), "--threads", "1", "--context", "1024", "--json"
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    return lastJsonLine<{text: string}>(run).text;
+}
 
 /** The DOM renders ghost text with non-breaking spaces and without trailing whitespace per line. */
 function normalizeGhost(text: string): string {

@@ -40,7 +40,7 @@ test("inspect --json reports what the header says", async () => {
 });
 
 test("complete --json fills in the middle, deterministically", async () => {
-    const args = ["complete", await testModel("tiny"), "--prefix", "def add(a, b):\n    ", "--suffix", "\n", "--max-tokens", "10", "--threads", "1", "--json"];
+    const args = ["complete", await testModel("tiny"), "--prefix", "def add(a, b):\n    ", "--suffix", "\n", "--max-tokens", "10", "--threads", "1", "--raw", "--json"];
     const first = await runCli(args);
     const second = await runCli(args);
     assert.equal(first.code, 0, first.stderr);

@@ -33,13 +33,13 @@ test("a generated model loads and is described: architecture, quantization, FIM,
 test("completions are deterministic and reuse the KV cache across keystrokes", async () => {
     const engine = newTestEngine();
     await engine.load(await testModel("tiny"), TEST_LOAD_OPTIONS);
-    const first = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 12});
+    const first = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 12, raw: true});
     assert.ok(first.text.length > 0);
     assert.equal(first.promptTokensReused, 0);
     assert.equal(first.tokens, 12);
-    const typedOn = await engine.complete({prefix: PREFIX + "re", suffix: SUFFIX, maxTokens: 12});
+    const typedOn = await engine.complete({prefix: PREFIX + "re", suffix: SUFFIX, maxTokens: 12, raw: true});
     assert.ok(typedOn.promptTokensReused > 5, `reused ${typedOn.promptTokensReused}`);
-    const again = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 12});
+    const again = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 12, raw: true});
     assert.equal(again.text, first.text, "same prompt, same greedy output, whatever was cached");
     await engine.dispose();
 });
@@ -66,7 +66,7 @@ test("a model that fails to load leaves the previous one serving", async () => {
     await writeFile(bad, "GGUF but not really");
     await assert.rejects(engine.load(bad, TEST_LOAD_OPTIONS), (e: Error) => e instanceof ModelFileError);
     assert.equal(engine.model?.path, good.path);
-    const result = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 4});
+    const result = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 4, raw: true});
     assert.equal(result.tokens, 4);
     await engine.dispose();
     await rm(dir, {recursive: true});
@@ -87,7 +87,7 @@ test("switching to another model replaces it; an in-flight completion is aborted
     const outcome = await inFlight.then((r) => r.tokens, (err) => isAbortError(err) ? "aborted" : err);
     assert.ok(outcome === "aborted" || typeof outcome === "number", `in-flight request ended with ${String(outcome)}`);
     assert.equal(engine.model?.path, switched.path);
-    const fresh = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 4});
+    const fresh = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 4, raw: true});
     assert.equal(fresh.tokens, 4);
     await engine.dispose();
     await assert.rejects(engine.complete({prefix: PREFIX, suffix: ""}), (e: Error) => e instanceof NoModelLoadedError);
@@ -100,7 +100,7 @@ test("a model deleted while loaded keeps working from memory", async () => {
     const engine = newTestEngine();
     await engine.load(path, TEST_LOAD_OPTIONS);
     await rm(dir, {recursive: true});
-    const result = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 4});
+    const result = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 4, raw: true});
     assert.equal(result.tokens, 4);
     await engine.dispose();
 });

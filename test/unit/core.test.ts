@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {chooseThreads} from "../../src/engine/threads";
 import {buildFimPrompt} from "../../src/completion/fimPrompt";
 import {cursorContext} from "../../src/completion/documentContext";
+import {DEFAULT_TEXT_WINDOW} from "../../src/completion/cursorText";
 import {formatBytes} from "../../src/util/format";
 import {SerialQueue} from "../../src/util/serialQueue";
 import {parseCommandArgs, integerOption, UsageError, type CliCommand} from "../../src/cli/cliCommand";
@@ -16,21 +17,22 @@ test("threads default to physical cores, and bad or excessive values are correct
     assert.match(chooseThreads(64, 2).reason, /clamped 64 to the 2 physical cores/);
 });
 
-test("the FIM prompt is prefix-suffix-middle with the model's tokens, trimmed nearest the cursor", () => {
+test("the FIM prompt is prefix-suffix-middle with the model's tokens", () => {
     const fim = {prefix: 100, suffix: 101, middle: 102};
-    assert.deepEqual(buildFimPrompt({prefixTokens: [1, 2, 3], suffixTokens: [4, 5], fim, maxPrefixTokens: 10, maxSuffixTokens: 10}),
+    assert.deepEqual(buildFimPrompt({context: [], stable: [1, 2], volatile: [3], suffix: [4, 5]}, fim, "psm").tokens,
         [100, 1, 2, 3, 101, 4, 5, 102]);
-    assert.deepEqual(buildFimPrompt({prefixTokens: [1, 2, 3], suffixTokens: [4, 5], fim, bos: 7, maxPrefixTokens: 2, maxSuffixTokens: 1}),
-        [7, 100, 2, 3, 101, 4, 102]);
+    assert.deepEqual(buildFimPrompt({context: [], stable: [1, 2], volatile: [3], suffix: [4, 5]}, {...fim, bos: 7}, "psm").tokens,
+        [7, 100, 1, 2, 3, 101, 4, 5, 102]);
 });
 
 test("the cursor context takes whole lines within budget and cuts huge lines", () => {
     const lines = ["a", "b", "cXd", "e", "f"];
     const doc = {lineCount: lines.length, lineAt: (i: number) => ({text: lines[i]!})};
+    const window = {...DEFAULT_TEXT_WINDOW, linesAbove: 1, linesBelow: 1, maxVolatileLines: 0, maxLineChars: 100};
     assert.deepEqual(cursorContext(doc, 2, 1), {prefix: "a\nb\nc", suffix: "Xd\ne\nf"});
-    assert.deepEqual(cursorContext(doc, 2, 1, {linesAbove: 1, linesBelow: 1, maxLineChars: 100}), {prefix: "b\nc", suffix: "Xd\ne"});
+    assert.deepEqual(cursorContext(doc, 2, 1, window), {prefix: "b\nc", suffix: "Xd\ne"});
     const huge = {lineCount: 1, lineAt: () => ({text: "x".repeat(10_000)})};
-    const context = cursorContext(huge, 0, 9000, {linesAbove: 1, linesBelow: 1, maxLineChars: 50});
+    const context = cursorContext(huge, 0, 9000, {...window, maxLineChars: 50});
     assert.equal(context.prefix.length, 50);
     assert.equal(context.suffix.length, 50);
 });

@@ -3,6 +3,7 @@ import {inspectModelFile} from "../../engine/modelFile";
 import {knownArchitectures} from "../../engine/nodeLlamaCpp";
 import {formatBytes, formatCount} from "../../util/format";
 import {onePositional, type CliCommand} from "../cliCommand";
+import {engineStatus} from "./engine";
 
 export const inspectCommand: CliCommand = {
     name: "inspect",
@@ -32,7 +33,9 @@ fill-in-the-middle tokens and whether its chat template supports tools.
             tools: facts.templateSupportsTools
         };
         if (args.values.json === true) {
-            io.out(JSON.stringify(summary));
+            // Which engine would run it: prebuilt or local build, CPU variant, GPU backend, threads.
+            const {engine, threads} = await engineStatus("auto", {threads: 0}, facts.sizeBytes);
+            io.out(JSON.stringify({...summary, engine: {...engine, threads}}));
             return;
         }
         io.out([

@@ -47,6 +47,8 @@ export interface StartOptions {
     env?: Record<string, string>;
     /** Browser viewport; defaults to 1400x900. */
     viewport?: {width: number; height: number};
+    /** code-server's `--log` level, which extensions' log output channels follow (e.g. "debug"). */
+    logLevel?: "trace" | "debug" | "info";
 }
 
 export interface VsCodeSession {
@@ -324,6 +326,7 @@ export async function startVsCode(opts: StartOptions): Promise<VsCodeSession> {
                 "--disable-update-check",
                 "--disable-getting-started-override",
                 ...(opts.workspaceTrust ? [] : ["--disable-workspace-trust"]),
+                ...(opts.logLevel != null ? ["--log", opts.logLevel] : []),
                 "--ignore-last-opened",
                 workspaceDir
             ],

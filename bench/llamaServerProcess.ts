@@ -1,0 +1,55 @@
+import {spawn, type ChildProcess} from "node:child_process";
+import {execFile} from "node:child_process";
+import {createServer} from "node:net";
+import {join} from "node:path";
+import {promisify} from "node:util";
+import {REPO_ROOT} from "../test/helpers/paths";
+
+/** llama-server from the llama.cpp source node-llama-cpp ships, built once into .cache/llama-tools. */
+export async function llamaToolsBin(tool: string): Promise<string> {
+    const {stdout} = await promisify(execFile)(join(REPO_ROOT, "scripts", "build-llama-tools.sh"), [tool], {maxBuffer: 1 << 20});
+    return join(stdout.trim().split("\n").pop()!, tool);
+}
+
+async function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = createServer();
+        server.listen(0, "127.0.0.1", () => {
+            const address = server.address();
+            server.close(() => typeof address === "object" && address != null ? resolve(address.port) : reject(new Error("no port")));
+        });
+    });
+}
+
+export interface LlamaServer {
+    readonly url: string;
+    stop(): Promise<void>;
+}
+
+/** Starts llama-server on 127.0.0.1 and waits until it answers /health. */
+export async function startLlamaServer(modelPath: string, args: readonly string[], binary?: string): Promise<LlamaServer> {
+    const bin = binary ?? await llamaToolsBin("llama-server");
+    const port = await freePort();
+    const child: ChildProcess = spawn(bin, ["-m", modelPath, "--host", "127.0.0.1", "--port", String(port), ...args], {
+        stdio: ["ignore", "ignore", "pipe"], detached: true
+    });
+    let log = "";
+    child.stderr?.on("data", (d: Buffer) => log = (log + d.toString()).slice(-4000));
+    const url = `http://127.0.0.1:${port}`;
+    const stop = async () => {
+        if (child.exitCode == null && child.pid != null) {
+            process.kill(-child.pid, "SIGTERM");
+            await new Promise((resolve) => child.once("exit", resolve));
+        }
+    };
+    for (let i = 0; i < 600; i++) {
+        if (child.exitCode != null)
+            throw new Error(`llama-server exited with ${child.exitCode}:\n${log}`);
+        const healthy = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+        if (healthy)
+            return {url, stop};
+        await new Promise((r) => setTimeout(r, 250));
+    }
+    await stop();
+    throw new Error(`llama-server did not become ready:\n${log}`);
+}
