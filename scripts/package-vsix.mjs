@@ -54,6 +54,20 @@ const ignoreFile = join(".cache", `vscodeignore-${target}`);
 execFileSync("mkdir", ["-p", ".cache"]);
 writeFileSync(ignoreFile, ignore + "\n");
 
+// Whatever .vscodeignore misses in a developer's tree (a cache, a local llama.cpp checkout,
+// test output) would ship to every user: refuse anything outside what the extension runs from.
+const SHIPPED = /^(package\.json|readme\.md|changelog\.md|license(\.\w+)?|dist\/.+|media\/.+|node_modules\/.+)$/i;
+const NEVER_SHIPPED = /^node_modules\/node-llama-cpp\/llama\/(llama\.cpp|localBuilds)\//;
+const listed = execFileSync(join("node_modules", ".bin", "vsce"), ["ls", "--ignoreFile", ignoreFile], {encoding: "utf8", maxBuffer: 64 << 20})
+    .split("\n").map((line) => line.trim()).filter((line) => line !== "");
+const stray = listed.filter((path) => !SHIPPED.test(path) || NEVER_SHIPPED.test(path));
+if (stray.length > 0) {
+    console.error(`package-vsix: refusing to package ${stray.length} file(s) the extension does not run from; add them to .vscodeignore:`);
+    for (const path of stray.slice(0, 20))
+        console.error(`  ${path}`);
+    process.exit(1);
+}
+
 const version = JSON.parse(readFileSync("package.json", "utf8")).version;
 const out = values.out ?? `quantpilot-${target}${values["cpu-only"] === true ? "-cpu" : ""}-${version}.vsix`;
 rmSync(out, {force: true});

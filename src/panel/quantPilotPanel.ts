@@ -125,17 +125,20 @@ export class QuantPilotPanel implements vscode.Disposable {
     }
 
     private async sendState(): Promise<void> {
+        // Await first, then read the fields: a variant list or switch that lands during these
+        // awaits is posted on its own, and a snapshot taken before them would overwrite it.
+        const [memory, quantize, ab] = await Promise.all([this.modelMemory(), this.quantizeView(), this.abFeed.view()]);
         const state: PanelState = {
             sampleIntervalMs: this.monitor.interval,
             hardware: this.monitor.latest ?? null,
             history: this.history,
             model: modelView(this.qp.models.state),
-            memory: await this.modelMemory(),
+            memory,
             requests: this.requests,
             variants: this.variants,
             switching: this.switching,
-            quantize: await this.quantizeView(),
-            ab: await this.abFeed.view()
+            quantize,
+            ab
         };
         this.post({type: "state", state});
     }
@@ -167,7 +170,8 @@ export class QuantPilotPanel implements vscode.Disposable {
 
     private onModelState(state: ModelState): void {
         this.settleSwitch(state);
-        void this.modelMemory().then((memory) => this.post({type: "model", model: modelView(state), memory}));
+        // The state is read after the await, so a slow memory figure cannot post an older state over a newer one.
+        void this.modelMemory().then((memory) => this.post({type: "model", model: modelView(this.qp.models.state), memory}));
         // While loading, the old list stays: the old model serves until the new one is ready.
         if (state.kind !== "loading")
             this.variantSearch.search(this.qp.engine.model?.path);

@@ -43,14 +43,9 @@ export async function estimateFit(llama: Llama, path: string, options: FitOption
     return decideFit({...estimate, gpuLayers, totalLayers, gpu: llama.gpu !== false});
 }
 
-export interface FitInputs {
+/** The numbers a verdict is decided from: an estimate without its verdict, plus whether a GPU is in use. */
+export interface FitInputs extends Omit<FitEstimate, "verdict"> {
     readonly gpu: boolean;
-    readonly gpuLayers: number;
-    readonly totalLayers: number;
-    readonly ramBytes: number;
-    readonly vramBytes: number;
-    readonly freeRamBytes: number;
-    readonly freeVramBytes: number;
 }
 
 /** The verdict for numbers already estimated. */

@@ -11,7 +11,7 @@
  */
 import {spawn, execFile, type ChildProcess} from "node:child_process";
 import {createWriteStream, existsSync, mkdirSync, rmSync} from "node:fs";
-import {mkdtemp, readdir, readFile, rm, stat, writeFile} from "node:fs/promises";
+import {cp, mkdtemp, readdir, readFile, rm, stat, writeFile} from "node:fs/promises";
 import {createServer} from "node:net";
 import {tmpdir} from "node:os";
 import {basename, dirname, join, resolve} from "node:path";
@@ -306,6 +306,9 @@ export async function startVsCode(opts: StartOptions): Promise<VsCodeSession> {
             killGroup(child, "SIGKILL");
             liveSessions.delete(child);
         }
+        // VS Code's logs (the extension host's and QuantPilot's output channel among them) go
+        // with the temp dir, so keep a copy beside the screenshot.
+        await cp(logsDir, join(artifactsDir, "logs"), {recursive: true}).catch(() => undefined);
         await rm(tempDir, {recursive: true, force: true, maxRetries: 3});
     };
 
@@ -366,18 +369,9 @@ export async function startVsCode(opts: StartOptions): Promise<VsCodeSession> {
     }
 }
 
-interface SessionParts {
-    page: Page;
-    browser: Browser;
-    baseUrl: string;
-    userDataDir: string;
-    extensionsDir: string;
-    serverLogFile: string;
-    artifactsDir: string;
-    logsDir: string;
+type SessionParts = Pick<VsCodeSession, "page" | "browser" | "baseUrl" | "userDataDir" | "extensionsDir" | "serverLogFile" | "artifactsDir" | "logsDir" | "close"> & {
     root: string;
-    close: () => Promise<void>;
-}
+};
 
 function makeSession(p: SessionParts): VsCodeSession {
     const {page} = p;
@@ -454,7 +448,9 @@ function makeSession(p: SessionParts): VsCodeSession {
             await page.keyboard.press("Escape");
             await page.keyboard.press("F1");
             await quickInputBox.waitFor({state: "visible", timeout: 5_000});
-            await quickInputBox.fill(`>${title}`);
+            // The palette closes when a webview takes focus just after it opened; a short
+            // fill timeout lets the loop open it again instead of spending its whole budget here.
+            await quickInputBox.fill(`>${title}`, {timeout: 3_000});
             return waitFor(async () => (await label.textContent({timeout: 500}))?.replace(/\s+/g, " ").trim() === title, "row", 2_000);
         }, `command "${title}" in the palette`);
         await page.keyboard.press("Enter");
