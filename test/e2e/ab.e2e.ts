@@ -1,0 +1,119 @@
+/**
+ * Compare Quantizations in a real VS Code (code-server in Chromium) with the packaged VSIX: from
+ * the panel's A/B tab, through the three quick picks (the F16 file suggested as the reference,
+ * the Q8_0 and Q2_K files as candidates, the built-in texts), to a saved report that the Markdown
+ * preview, the notification and the panel all show; then a second run cancelled from the panel
+ * saves nothing. Small generated models and a short time budget keep a run under a minute.
+ */
+import assert from "node:assert/strict";
+import {copyFile, mkdir, mkdtemp, rm} from "node:fs/promises";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {after, before, test} from "node:test";
+import type {Frame} from "playwright-core";
+import {startVsCode, waitFor, type VsCodeSession} from "./harness/codeServer";
+import {EXTENSION_ID, STATUS_ITEM_ID, quantPilotSettings, vsixUnderTest} from "./support/extensionUnderTest";
+import {runCli} from "../helpers/cli";
+import {testModel} from "../helpers/testModels";
+
+const PANEL_TITLE = "QuantPilot";
+
+let session: VsCodeSession;
+let workspace: string;
+
+before(async () => {
+    workspace = await mkdtemp(join(tmpdir(), "qp-e2e-ab-"));
+    const models = join(workspace, "models");
+    await mkdir(models);
+    const f16Path = join(models, "small-F16.gguf");
+    await copyFile(await testModel("small", 1, "f16"), f16Path);
+    for (const type of ["Q8_0", "Q2_K"]) {
+        const quantized = await runCli(["quantize", f16Path, "--type", type, "--out", join(models, `small-${type}.gguf`), "--threads", "1", "--json"]);
+        assert.equal(quantized.code, 0, `quantize ${type} failed: ${quantized.stderr}`);
+    }
+    session = await startVsCode({
+        name: "ab",
+        vsixPath: vsixUnderTest(),
+        workspaceDir: workspace,
+        viewport: {width: 1280, height: 860},
+        settings: quantPilotSettings(join(models, "small-Q8_0.gguf"), {
+            "quantpilot.modelsDir": models,
+            "quantpilot.ab.budgetSeconds": 8
+        })
+    });
+    await session.waitForActivation(EXTENSION_ID);
+    await waitFor(async () => (await session.statusBarText(STATUS_ITEM_ID))?.includes("Q8_0"), "the Q8_0 model in the status bar", 90_000);
+});
+
+after(async () => {
+    await session?.close();
+    await rm(workspace, {recursive: true, force: true});
+});
+
+test("a comparison started from the panel goes through the three picks and its report is saved and shown", async () => {
+    const frame = await abTab();
+    await frame.locator("[data-testid=ab-compare]").click();
+
+    const rows = session.page.locator(".quick-input-widget .monaco-list-row");
+    await waitFor(async () => (await session.page.locator(".quick-input-widget .quick-input-title").textContent())?.includes("(1/3)"), "the reference pick");
+    // The unquantized file is offered first, as the suggested reference, though Q8_0 is loaded.
+    assert.match(await rows.first().textContent() ?? "", /F16.*Suggested reference/);
+    await session.page.keyboard.press("Enter");
+
+    await waitFor(async () => (await session.page.locator(".quick-input-widget .quick-input-title").textContent())?.includes("(2/3)"), "the candidates pick");
+    const candidates = await rows.allTextContents();
+    assert.equal(candidates.length, 2);
+    assert.ok(candidates.some((c) => c.includes("Q8_0")) && candidates.some((c) => c.includes("Q2_K")), `candidates: ${candidates.join(" | ")}`);
+    await session.page.keyboard.press("Enter"); // both are picked already
+
+    await waitFor(async () => (await session.page.locator(".quick-input-widget .quick-input-title").textContent())?.includes("(3/3)"), "the text pick");
+    assert.match(await rows.first().textContent() ?? "", /Built-in code and prose/);
+    await session.page.keyboard.press("Enter");
+
+    // The verdicts come as a notification and the report opens as a Markdown preview.
+    const verdicts = await waitFor(async () => (await session.allNotifications()).find((n) => /Q2_K/.test(n) && /Q8_0/.test(n)), "the verdicts notification", 240_000);
+    assert.match(verdicts, /KLD|kld|divergence/i);
+    await session.page.locator(".tabs-container .tab", {hasText: /^Preview .*\.md/}).first().waitFor({timeout: 30_000});
+
+    const panel = await abTab();
+    await waitFor(async () => (await panel.locator("[data-testid=ab-verdict]").count()) === 2, "two verdicts in the panel", 30_000);
+    const table = await panel.locator("[data-testid=ab-table]").textContent() ?? "";
+    for (const expected of ["F16", "Q8_0", "Q2_K"])
+        assert.ok(table.includes(expected), `the side-by-side table names ${expected}: ${table.slice(0, 300)}`);
+    assert.equal(await panel.locator("[data-testid=ab-history-row]").count(), 1);
+    assert.ok(await panel.locator("[data-testid=ab-chart-kld]").count() > 0, "the KLD chart is drawn");
+    // Fewer bits, further from the reference: Q2_K's mean KLD must exceed Q8_0's.
+    const kld = await panel.locator("[data-testid=ab-table]").evaluate((tableEl) => {
+        const names = [...tableEl.querySelectorAll("thead th")].map((th) => th.textContent ?? "");
+        const row = [...tableEl.querySelectorAll("tbody tr")].find((tr) => tr.querySelector("th")?.textContent?.startsWith("Mean KLD"));
+        const cells = [...(row?.querySelectorAll("td") ?? [])].map((td) => Number.parseFloat(td.textContent ?? ""));
+        return Object.fromEntries(names.slice(1).map((name, i) => [name, cells[i]]));
+    });
+    const of = (type: string) => Object.entries(kld).find(([name]) => name.includes(type))?.[1] ?? Number.NaN;
+    assert.ok(of("Q8_0") > 0 && of("Q2_K") > of("Q8_0"), `mean KLD by column: ${JSON.stringify(kld)}`);
+});
+
+test("a comparison cancelled from the panel saves nothing and says so", async () => {
+    const frame = await abTab();
+    await frame.locator("[data-testid=ab-compare]").click();
+    for (const step of ["(1/3)", "(2/3)", "(3/3)"]) {
+        await waitFor(async () => (await session.page.locator(".quick-input-widget .quick-input-title").textContent())?.includes(step), `the ${step} pick`);
+        await session.page.keyboard.press("Enter");
+    }
+    const panel = await abTab();
+    await panel.locator("[data-testid=ab-cancel]").click({timeout: 60_000});
+    await waitFor(async () => (await session.allNotifications()).some((n) => n.includes("Comparison cancelled; nothing was saved.")), "the cancel note", 60_000);
+    await waitFor(async () => (await panel.locator("[data-testid=ab-compare]").count()) === 1, "the start button back", 30_000);
+    assert.equal(await panel.locator("[data-testid=ab-history-row]").count(), 1, "the cancelled run is not in the history");
+});
+
+/** The panel, opened if needed, on its A/B tab. */
+async function abTab(): Promise<Frame> {
+    if (await session.page.locator(".tabs-container .tab", {hasText: PANEL_TITLE}).count() === 0) {
+        await session.page.keyboard.press("Escape");
+        await session.runCommand("QuantPilot: Open Panel");
+    }
+    const frame = await session.webviewFrame(PANEL_TITLE);
+    await frame.locator("[data-testid=tab-ab]").click();
+    return frame;
+}
