@@ -55,6 +55,8 @@ const maxTimeMs = Number(values["max-time-ms"]);
 const SERVER_BATCH = 1024;
 const CONTEXT = 4096;
 const SAMPLES_FILE = join(CACHE_DIR, "bench-completion-samples.json");
+/** Sources on QuantPilot's side that ran the model (a prefetch taken over did, from before the keystroke). */
+const OUR_MODEL_SOURCES = ["model", "model (prefetch taken over)"];
 
 /** QuantPilot's token budgets set to what llama-server's /infill takes with that batch size. */
 const SETTINGS: CompletionSettings = {
@@ -93,29 +95,49 @@ async function compare(trace: TypingTrace, model: string): Promise<void> {
     let declined = 0;
     const build = engine.model?.runtime.build;
     const events = trace.events.slice(0, values.limit != null ? Number(values.limit) : undefined);
+    const theirTurn = async (index: number, ourSample: Sample | undefined, chunks: ReturnType<typeof ours.chunks>): Promise<void> => {
+        const event = events[index]!;
+        theirs.apply(event, theirShown);
+        if (!asksForSuggestion(event))
+            return;
+        const {line, character} = theirs.position();
+        const startedAt = performance.now();
+        const answer = await client.suggest(theirs, line, character, chunks);
+        theirShown = answer.text;
+        if (answer.source === "declined")
+            declined++;
+        else if (ourSample != null) {
+            ourSamples.push(ourSample);
+            theirSamples.push({
+                event: index, latencyMs: performance.now() - startedAt, source: answer.source,
+                promptTokensEvaluated: answer.promptTokens ?? 0, generatedTokens: answer.predictedTokens ?? 0, text: answer.text
+            });
+        }
+    };
     try {
-        for (const [index, event] of events.entries()) {
-            const ourSample = await ours.step(index, event);
-            await sleep((events[index + 1]?.dt ?? 0) - (ourSample?.latencyMs ?? 0));
-            await ours.service.stopIdleWork();
-            theirs.apply(event, theirShown);
-            if (asksForSuggestion(event)) {
-                const {line, character} = theirs.position();
-                const startedAt = performance.now();
-                const answer = await client.suggest(theirs, line, character, ours.chunks());
-                theirShown = answer.text;
-                if (answer.source === "declined")
-                    declined++;
-                else if (ourSample != null) {
-                    ourSamples.push(ourSample);
-                    theirSamples.push({
-                        event: index, latencyMs: performance.now() - startedAt, source: answer.source,
-                        promptTokensEvaluated: answer.promptTokens ?? 0, generatedTokens: answer.predictedTokens ?? 0, text: answer.text
-                    });
-                }
+        for (let index = 0; index < events.length;) {
+            // QuantPilot replays an event and the accepts right after it before llama-server replays
+            // the same events: an accept then finds the prefetch still running, as in the editor,
+            // and the two sides still never run at once.
+            const group = [index];
+            while (events[group.at(-1)! + 1]?.op === "accept")
+                group.push(group.at(-1)! + 1);
+            const ourGroup: (Sample | undefined)[] = [];
+            // The context chunks QuantPilot had at each event, handed to llama-server for the same event.
+            const chunks: ReturnType<typeof ours.chunks>[] = [];
+            for (const i of group) {
+                const sample = await ours.step(i, events[i]!);
+                ourGroup.push(sample);
+                await sleep((events[i + 1]?.dt ?? 0) - (sample?.latencyMs ?? 0));
+                chunks.push(ours.chunks());
             }
-            if (index % 20 === 19)
-                note(`  ${index + 1}/${events.length} events; last: QuantPilot ${Math.round(ourSample?.latencyMs ?? 0)} ms, llama-server ${Math.round(theirSamples.at(-1)?.latencyMs ?? 0)} ms`);
+            await ours.service.stopIdleWork();
+            for (const [k, i] of group.entries()) {
+                await theirTurn(i, ourGroup[k], chunks[k]!);
+                if (i % 20 === 19)
+                    note(`  ${i + 1}/${events.length} events; last: QuantPilot ${Math.round(ourGroup[k]?.latencyMs ?? 0)} ms, llama-server ${Math.round(theirSamples.at(-1)?.latencyMs ?? 0)} ms`);
+            }
+            index = group.at(-1)! + 1;
         }
     } finally {
         ours.service.dispose();
@@ -125,7 +147,7 @@ async function compare(trace: TypingTrace, model: string): Promise<void> {
     }
     await writeFile(SAMPLES_FILE, JSON.stringify({quantpilot: ourSamples, llamaServer: theirSamples}, null, 1));
     note(`per-keystroke samples: ${SAMPLES_FILE}`);
-    report(summarize(ourSamples, ["model"]), summarize(theirSamples, ["server"]), declined, build);
+    report(summarize(ourSamples, OUR_MODEL_SOURCES), summarize(theirSamples, ["server"]), declined, build);
 }
 
 function report(ours: ReturnType<typeof summarize>, theirs: ReturnType<typeof summarize>, declined: number, build: string | undefined): void {
@@ -177,7 +199,7 @@ async function compareLayouts(trace: TypingTrace, model: string): Promise<void> 
             await runtime.dispose();
         }
     }
-    const results = Object.fromEntries(FIM_LAYOUTS.map((layout, i) => [layout, summarize(samples[i]!, ["model"])]));
+    const results = Object.fromEntries(FIM_LAYOUTS.map((layout, i) => [layout, summarize(samples[i]!, OUR_MODEL_SOURCES)]));
     for (const [layout, r] of Object.entries(results))
         console.log(`${layout.padEnd(28)} p50 ${r.p50Ms} ms  p95 ${r.p95Ms} ms  mean ${r.meanMs} ms  prompt tokens/model call ${r.promptTokensPerModelCall}`);
     if (values.json)

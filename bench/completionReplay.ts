@@ -10,7 +10,7 @@ import {TraceDocument, type TraceEvent, type TypingTrace} from "./completionTrac
 export interface Sample {
     readonly event: number;
     readonly latencyMs: number;
-    /** "model"/"server" ran the model; anything else was answered without it. */
+    /** "model", "model (prefetch taken over)" and "server" ran the model; anything else was answered without it. */
     readonly source: string;
     readonly promptTokensEvaluated: number;
     readonly generatedTokens: number;
@@ -57,7 +57,8 @@ export class QuantPilotReplay {
         return {
             event: index,
             latencyMs,
-            source: answer?.source ?? "none",
+            // A prefetch taken over still ran the model, but started before the keystroke.
+            source: answer?.headStartMs != null ? "model (prefetch taken over)" : answer?.source ?? "none",
             promptTokensEvaluated: answer?.result?.promptTokensEvaluated ?? 0,
             generatedTokens: answer?.result?.tokens ?? 0,
             text: this.shown

@@ -18,6 +18,11 @@ export type CompletionMetrics =
         readonly suggestions: number;
         /** Set when the model ran for this request. */
         readonly model?: ModelWork;
+        /**
+         * Set when the request took over a prefetch of its position that was still running (the
+         * user accepted before it finished): how long the model had already been at it.
+         */
+        readonly headStartMs?: number;
     }
     | {
         /** Idle-time work: a prefetched suggestion or a warm-up of the stable prompt. */
@@ -55,5 +60,6 @@ export function summarizeMetrics(metrics: CompletionMetrics): string {
     const model = metrics.model;
     if (model == null)
         return `${ms} · ${metrics.source}`;
-    return `${ms} · ${model.promptTokensEvaluated} evaluated / ${model.promptTokensReused} reused · ${model.tokensPerSecond.toFixed(0)} tok/s`;
+    const headStart = metrics.headStartMs != null ? ` · prefetch taken over ${Math.round(metrics.headStartMs)} ms in` : "";
+    return `${ms} · ${model.promptTokensEvaluated} evaluated / ${model.promptTokensReused} reused · ${model.tokensPerSecond.toFixed(0)} tok/s${headStart}`;
 }

@@ -48,6 +48,8 @@ export interface Suggestions {
     readonly latencyMs: number;
     /** The model's own report, when it ran for this request. */
     readonly result?: CompletionResult;
+    /** How long the model had been at it before the request: a prefetch of this position taken over. */
+    readonly headStartMs?: number;
 }
 
 interface Prepared {
@@ -60,6 +62,13 @@ interface Flight extends Prepared {
     readonly controller: AbortController;
     readonly promise: Promise<CompletionResult>;
     partial: string;
+}
+
+interface Prefetching {
+    readonly flight: Flight;
+    readonly startedAt: number;
+    /** Keeps the prefetch running when idle work stops. */
+    adopt(): void;
 }
 
 /** Recent suggestions that typing may continue. */
@@ -80,6 +89,8 @@ export class CompletionService {
     /** Suggestions shown recently, newest first: typing may continue any of them. */
     private shown: ShownSuggestion[] = [];
     private flight: Flight | undefined;
+    /** The prefetch running in idle time; the keystroke it predicted takes it over instead of aborting it. */
+    private prefetching: Prefetching | undefined;
 
     constructor(
         private readonly engine: Engine,
@@ -99,26 +110,49 @@ export class CompletionService {
     /** Suggestions for a cursor position; undefined when `signal` aborted first. Model errors are thrown. */
     async suggest(request: SuggestRequest, signal?: AbortSignal): Promise<Suggestions | undefined> {
         const startedAt = performance.now();
+        const prepared = this.prepare(request);
+        // Before idle work stops: a prefetch of exactly this position keeps running as this request.
+        const headStartMs = this.adoptPrefetch(prepared, startedAt);
         void this.stopIdleWork();
         if (request.explicit !== true)
             this.pace.keystroke(startedAt);
-        const prepared = this.prepare(request);
         const cached = this.cache.get(prepared.key);
         if (cached != null)
             return this.answer(request, prepared, cached.suggestions, cached.prefetched ? "prefetch" : "cache", startedAt);
         const typed = this.continueShown(request, prepared);
         if (typed != null)
-            return this.answer(request, prepared, typed, "typing", startedAt, false);
+            return this.answer(request, prepared, typed, "typing", startedAt, {remember: false});
         const joined = await this.joinFlight(request, prepared, signal);
         if (joined != null)
             return this.answer(request, prepared, joined, "typing", startedAt);
-        if (request.explicit !== true && !(await sleep(this.pace.debounceMs(this.settings().debounceMs), signal)))
+        const debounceMs = request.explicit === true || headStartMs != null ? 0 : this.pace.debounceMs(this.settings().debounceMs);
+        if (!(await sleep(debounceMs, signal)))
             return undefined;
         const result = await this.runModel(prepared, signal);
         if (result == null)
             return undefined;
         this.pace.modelLatency(performance.now() - startedAt);
-        return this.answer(request, prepared, result.suggestions, "model", startedAt, true, result);
+        return this.answer(request, prepared, result.suggestions, "model", startedAt, {result, ...(headStartMs != null ? {headStartMs} : {})});
+    }
+
+    /**
+     * When the prefetch still running is for exactly this position (the user accepted before it
+     * finished), makes it this request's flight instead of letting the keystroke abort it, and
+     * returns how long it has been running. Undefined otherwise.
+     */
+    private adoptPrefetch(prepared: Prepared, now: number): number | undefined {
+        const running = this.prefetching;
+        if (running == null || running.flight.key !== prepared.key)
+            return undefined;
+        running.adopt();
+        this.prefetching = undefined;
+        if (this.flight != null && this.flight !== running.flight)
+            this.flight.controller.abort();
+        const flight = running.flight;
+        this.flight = flight;
+        flight.promise.then((result) => this.cache.set(flight.key, {suggestions: result.suggestions, prefetched: false}), () => undefined)
+            .finally(() => this.flight === flight && (this.flight = undefined));
+        return now - running.startedAt;
     }
 
     /** The cursor moved without an edit (a jump): warm the prompt for the new position in idle time. */
@@ -220,12 +254,17 @@ export class CompletionService {
 
     private answer(
         request: SuggestRequest, prepared: Prepared, texts: readonly string[], source: SuggestionSource, startedAt: number,
-        remember = true, result?: CompletionResult
+        options: {readonly remember?: boolean; readonly result?: CompletionResult; readonly headStartMs?: number} = {}
     ): Suggestions {
+        const {result, headStartMs} = options;
         const latencyMs = performance.now() - startedAt;
-        if (remember)
+        if (options.remember !== false)
             this.remember({prefix: request.prefix, suffix: request.suffix, contextKey: prepared.contextKey, suggestions: texts});
-        this.emit({kind: "suggestion", source, latencyMs, suggestions: texts.length, ...(result != null ? {model: modelWork(result)} : {})});
+        this.emit({
+            kind: "suggestion", source, latencyMs, suggestions: texts.length,
+            ...(result != null ? {model: modelWork(result)} : {}),
+            ...(headStartMs != null ? {headStartMs} : {})
+        });
         if (texts.length > 0 && this.settings().prefetch)
             this.idle.schedule((signal) => this.prefetch(request, texts[0]!, signal));
         else
@@ -233,7 +272,7 @@ export class CompletionService {
                 if (this.commitRing())
                     await this.warm(this.prepare(request), signal);
             });
-        return {texts, source, latencyMs, ...(result != null ? {result} : {})};
+        return {texts, source, latencyMs, ...(result != null ? {result} : {}), ...(headStartMs != null ? {headStartMs} : {})};
     }
 
     /** The rest of a recently shown suggestion that the text typed since starts, if any. */
@@ -264,10 +303,29 @@ export class CompletionService {
                 await this.warm(this.prepare(request), signal);
             return;
         }
+        signal.throwIfAborted();
+        // Its own controller: stopping idle work aborts it, unless a keystroke adopted it first.
+        const controller = new AbortController();
+        let adopted = false;
+        const onIdleStop = () => adopted || controller.abort();
+        signal.addEventListener("abort", onIdleStop, {once: true});
         const startedAt = performance.now();
-        const result = await this.engine.complete({...prepared.request, signal, background: true});
-        this.cache.set(prepared.key, {suggestions: result.suggestions, prefetched: true});
-        this.emit({kind: "prefetch", latencyMs: performance.now() - startedAt, model: modelWork(result)});
+        const flight: Flight = {
+            ...prepared, controller, partial: "",
+            promise: this.engine.complete({...prepared.request, signal: controller.signal, background: true, onText: (raw) => flight.partial = raw})
+        };
+        this.prefetching = {flight, startedAt, adopt: () => adopted = true};
+        try {
+            const result = await flight.promise;
+            if (adopted)
+                return; // the request that adopted it caches and reports it
+            this.cache.set(prepared.key, {suggestions: result.suggestions, prefetched: true});
+            this.emit({kind: "prefetch", latencyMs: performance.now() - startedAt, model: modelWork(result)});
+        } finally {
+            signal.removeEventListener("abort", onIdleStop);
+            if (this.prefetching?.flight === flight)
+                this.prefetching = undefined;
+        }
     }
 
     private async warm(prepared: Prepared, signal: AbortSignal): Promise<void> {

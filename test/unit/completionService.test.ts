@@ -135,6 +135,24 @@ test("after a suggestion is shown, the one that follows accepting it is prefetch
     s.dispose();
 });
 
+test("accepting before the prefetch finished takes the prefetch over instead of starting again", async () => {
+    const engine = new FakeEngine((p) => p.endsWith(";") ? "\n    done(total);" : "return total;", 10);
+    const {s, metrics} = service(engine, {prefetch: true});
+    await s.suggest(at(BASE));
+    await idle(160); // the prefetch is a few characters in
+    assert.equal(engine.calls.length, 2);
+    const accepted = await s.suggest(at(BASE + "return total;"));
+    assert.deepEqual([accepted?.source, accepted?.texts], ["model", ["\n    done(total);"]]);
+    assert.equal(engine.calls.length, 2, "no second model call for the same position");
+    assert.deepEqual(engine.aborted, []);
+    const answered = metrics.filter((m) => m.kind === "suggestion").at(-1);
+    assert.ok(answered?.kind === "suggestion" && answered.headStartMs != null && answered.headStartMs > 30, `head start: ${JSON.stringify(answered)}`);
+    assert.ok(!metrics.some((m) => m.kind === "prefetch"), "reported once, as the request's answer");
+    // The answer is cached like any other.
+    assert.equal((await s.suggest(at(BASE + "return total;")))?.source, "cache");
+    s.dispose();
+});
+
 test("a keystroke stops idle-time work at once", async () => {
     const engine = new FakeEngine(() => "x".repeat(40), 10);
     const {s} = service(engine, {prefetch: true});
