@@ -19,7 +19,7 @@ import {cpus} from "node:os";
 import {join} from "node:path";
 import {parseArgs, promisify} from "node:util";
 import {LocalEngineBuilds} from "../src/engine/build/localEngineBuilds";
-import {median} from "../src/engine/speedMeasure";
+import {median} from "simple-statistics";
 import {planThreads} from "../src/engine/threadPolicy";
 import {physicalCoreCount} from "../src/engine/threads";
 import {REPO_ROOT} from "../test/helpers/paths";

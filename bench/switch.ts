@@ -10,6 +10,7 @@
  * alternate so that drift on a shared machine hits both. Target: switch <= 1.2 x load (medians).
  */
 import {parseArgs} from "node:util";
+import {median} from "simple-statistics";
 import {cpus} from "node:os";
 import type {LoadOptions} from "../src/engine/localEngine";
 import {isTestModelPreset} from "../src/gguf/testModelPresets";
@@ -31,12 +32,6 @@ async function variant(preset: string, type: string): Promise<string> {
     if (!isTestModelPreset(preset))
         throw new Error(`unknown preset ${preset}`);
     return quantizedTestModel(preset, type);
-}
-
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 async function main(): Promise<void> {

@@ -36,8 +36,6 @@ export interface CursorText {
     readonly lineSuffix: string;
     /** Whole lines below the cursor line. */
     readonly nextLines: readonly string[];
-    /** The nearest non-blank whole line above the cursor line, or "". */
-    readonly previousLine: string;
 }
 
 /** Lines of prefix text a caller must pass for `splitCursorText` to see everything it may use. */
@@ -73,8 +71,7 @@ export function splitCursorText(prefix: string, suffix: string, window: TextWind
         suffix: [onlyClosers(lineSuffix) ? "" : lineSuffix, ...nextLines].join("\n"),
         linePrefix,
         lineSuffix,
-        nextLines,
-        previousLine: [...above].reverse().find((l) => l.trim() !== "") ?? ""
+        nextLines
     };
 }
 

@@ -14,10 +14,32 @@ export interface SuggestionContext {
 export type SuggestionMode = "single" | "multi";
 
 export function suggestionMode(context: SuggestionContext): SuggestionMode {
-    const {linePrefix, lineSuffix} = context.text;
-    if (lineSuffix.trim() !== "")
-        return "single";
-    return scanLine(linePrefix, context.syntax).inComment ? "single" : "multi";
+    return lineScans(context).mode;
+}
+
+interface LineScans {
+    readonly mode: SuggestionMode;
+    /** The current line before the cursor, and after it (continuing the string the prefix left open). */
+    readonly before: BracketScan;
+    readonly after: BracketScan;
+}
+
+/**
+ * What the cursor's line says, scanned once per context: `isSuggestionDecided` runs after every
+ * generated token, and none of this depends on the generated text.
+ */
+const scansByContext = new WeakMap<SuggestionContext, LineScans>();
+
+function lineScans(context: SuggestionContext): LineScans {
+    let scans = scansByContext.get(context);
+    if (scans == null) {
+        const {linePrefix, lineSuffix} = context.text;
+        const before = scanBrackets(linePrefix, undefined, context.syntax);
+        const after = scanBrackets(lineSuffix, before.quote, context.syntax);
+        scans = {mode: lineSuffix.trim() !== "" || before.inComment ? "single" : "multi", before, after};
+        scansByContext.set(context, scans);
+    }
+    return scans;
 }
 
 /**
@@ -95,9 +117,7 @@ function endOfBlock(text: string, context: SuggestionContext, complete: boolean)
  * is already closed by the text after it (typing `foo(a, |)` must not suggest `b)`).
  */
 function unmatchedCloser(text: string, context: SuggestionContext): number {
-    const {linePrefix, lineSuffix} = context.text;
-    const before = scanBrackets(linePrefix, undefined, context.syntax);
-    const after = scanBrackets(lineSuffix, before.quote, context.syntax);
+    const {before, after} = lineScans(context);
     let available = before.open.length - after.unmatchedClosers;
     let quote = before.quote;
     let inStartQuote = quote != null;
@@ -139,6 +159,7 @@ function scanBrackets(line: string, quoteAtStart: string | undefined, syntax: La
     let closesStartQuote = false;
     const open: string[] = [];
     let unmatchedClosers = 0;
+    let inComment = false;
     for (let i = 0; i < line.length; i++) {
         const c = line[i]!;
         if (quote != null) {
@@ -151,8 +172,10 @@ function scanBrackets(line: string, quoteAtStart: string | undefined, syntax: La
             }
             continue;
         }
-        if (syntax.lineComments.some((start) => line.startsWith(start, i)))
+        if (syntax.lineComments.some((start) => line.startsWith(start, i))) {
+            inComment = true;
             break;
+        }
         if (c === '"' || c === "'" || c === "`")
             quote = c;
         else if (c === "(" || c === "[" || c === "{")
@@ -164,7 +187,7 @@ function scanBrackets(line: string, quoteAtStart: string | undefined, syntax: La
                 unmatchedClosers++;
         }
     }
-    return {open, unmatchedClosers, quote, closesStartQuote};
+    return {open, unmatchedClosers, quote, closesStartQuote, inComment};
 }
 
 interface BracketScan {
@@ -176,6 +199,8 @@ interface BracketScan {
     readonly quote: string | undefined;
     /** The line closes the string it started in (`quoteAtStart`). */
     readonly closesStartQuote: boolean;
+    /** The line ends in a line comment. */
+    readonly inComment: boolean;
 }
 
 /** Trailing blank lines, a repeat of the rest of the line, and suggestions that only repeat what is there. */
@@ -202,26 +227,6 @@ function firstSpecial(text: string, specials: readonly string[]): number {
             first = index;
     }
     return first;
-}
-
-/** The quote open at the end of the line, and whether the line ends inside a line comment. */
-function scanLine(line: string, syntax: LanguageSyntax): {quote: string | undefined; inComment: boolean} {
-    let quote: string | undefined;
-    for (let i = 0; i < line.length; i++) {
-        const c = line[i]!;
-        if (quote != null) {
-            if (c === "\\")
-                i++;
-            else if (c === quote)
-                quote = undefined;
-            continue;
-        }
-        if (syntax.lineComments.some((start) => line.startsWith(start, i)))
-            return {quote: undefined, inComment: true};
-        if (c === '"' || c === "'" || c === "`")
-            quote = c;
-    }
-    return {quote, inComment: false};
 }
 
 function indentation(line: string): number {

@@ -1,3 +1,5 @@
+import {median} from "simple-statistics";
+
 /** Keystroke gaps longer than this are pauses, not typing speed. */
 const PAUSE_MS = 1000;
 const HISTORY = 16;
@@ -48,10 +50,4 @@ function push(values: number[], value: number): void {
     values.push(value);
     if (values.length > HISTORY)
         values.shift();
-}
-
-function median(values: readonly number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

@@ -1,5 +1,6 @@
 import type {LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
 import type {PhaseThreadCounts, PhaseThreads} from "./phaseThreads";
+import {median} from "simple-statistics";
 import {usePhaseThreads} from "./phaseThreads";
 
 export interface SpeedRun {
@@ -111,12 +112,4 @@ export async function measureEngineSpeed(model: LlamaModel, options: EngineSpeed
     } finally {
         await context.dispose();
     }
-}
-
-export function median(values: readonly number[]): number {
-    if (values.length === 0)
-        return 0;
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

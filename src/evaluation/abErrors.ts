@@ -20,8 +20,3 @@ export class VocabularyMismatchError extends Error {
 export class AbInputError extends Error {
     override readonly name = "AbInputError";
 }
-
-/** True for the errors above. */
-export function isAbInputError(err: unknown): err is Error {
-    return err instanceof NotEnoughTextError || err instanceof VocabularyMismatchError || err instanceof AbInputError;
-}

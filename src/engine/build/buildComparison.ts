@@ -1,5 +1,5 @@
 import {execFile} from "node:child_process";
-import {median} from "../speedMeasure";
+import {median} from "simple-statistics";
 import {planThreads} from "../threadPolicy";
 import {physicalCoreCount} from "../threads";
 import type {BuildGpu} from "./buildGpu";

@@ -15,7 +15,3 @@ export class EngineBuildFailedError extends Error {
         super(`Building the engine failed: ${reason}. The engine in use is unchanged. The full build log is in ${logFile}.`);
     }
 }
-
-export function isEngineBuildError(err: unknown): err is Error {
-    return err instanceof BuildToolsMissingError || err instanceof EngineBuildFailedError;
-}
