@@ -148,10 +148,7 @@ export class CompletionService {
         this.prefetching = undefined;
         if (this.flight != null && this.flight !== running.flight)
             this.flight.controller.abort();
-        const flight = running.flight;
-        this.flight = flight;
-        flight.promise.then((result) => this.cache.set(flight.key, {suggestions: result.suggestions, prefetched: false}), () => undefined)
-            .finally(() => this.flight === flight && (this.flight = undefined));
+        this.fly(running.flight);
         return now - running.startedAt;
     }
 
@@ -233,15 +230,8 @@ export class CompletionService {
     private async runModel(prepared: Prepared, signal: AbortSignal | undefined): Promise<CompletionResult | undefined> {
         let flight = this.flight;
         if (flight == null || flight.key !== prepared.key) {
-            const controller = new AbortController();
-            const started: Flight = {
-                ...prepared, controller, partial: "",
-                promise: this.engine.complete({...prepared.request, signal: controller.signal, onText: (raw) => started.partial = raw})
-            };
-            flight = started;
-            this.flight = started;
-            started.promise.then((result) => this.cache.set(prepared.key, {suggestions: result.suggestions, prefetched: false}), () => undefined)
-                .finally(() => this.flight === started && (this.flight = undefined));
+            flight = this.startFlight(prepared, new AbortController(), false);
+            this.fly(flight);
         }
         // The caller (the editor's cancellation token) may give up; the request itself lives on until
         // a keystroke that needs something else aborts it, and its answer is cached either way.
@@ -310,10 +300,7 @@ export class CompletionService {
         const onIdleStop = () => adopted || controller.abort();
         signal.addEventListener("abort", onIdleStop, {once: true});
         const startedAt = performance.now();
-        const flight: Flight = {
-            ...prepared, controller, partial: "",
-            promise: this.engine.complete({...prepared.request, signal: controller.signal, background: true, onText: (raw) => flight.partial = raw})
-        };
+        const flight = this.startFlight(prepared, controller, true);
         this.prefetching = {flight, startedAt, adopt: () => adopted = true};
         try {
             const result = await flight.promise;
@@ -326,6 +313,24 @@ export class CompletionService {
             if (this.prefetching?.flight === flight)
                 this.prefetching = undefined;
         }
+    }
+
+    /** Starts the model on `prepared`, recording its output so far in `partial`. */
+    private startFlight(prepared: Prepared, controller: AbortController, background: boolean): Flight {
+        const flight: Flight = {
+            ...prepared, controller, partial: "",
+            promise: this.engine.complete({
+                ...prepared.request, signal: controller.signal, ...(background ? {background} : {}), onText: (raw) => flight.partial = raw
+            })
+        };
+        return flight;
+    }
+
+    /** Makes `flight` the request in flight until it ends; its answer goes to the cache. */
+    private fly(flight: Flight): void {
+        this.flight = flight;
+        flight.promise.then((result) => this.cache.set(flight.key, {suggestions: result.suggestions, prefetched: false}), () => undefined)
+            .finally(() => this.flight === flight && (this.flight = undefined));
     }
 
     private async warm(prepared: Prepared, signal: AbortSignal): Promise<void> {
