@@ -96,8 +96,9 @@ export class Config {
         return this.problems.splice(0);
     }
 
-    static needsReload(event: vscode.ConfigurationChangeEvent): boolean {
-        return RELOAD_KEYS.some((key) => event.affectsConfiguration(`${SECTION}.${key}`));
+    /** Whether `event` changed a setting that needs the model reloaded, `except` aside. */
+    static needsReload(event: vscode.ConfigurationChangeEvent, except?: typeof RELOAD_KEYS[number]): boolean {
+        return RELOAD_KEYS.some((key) => key !== except && event.affectsConfiguration(`${SECTION}.${key}`));
     }
 
     static affects(event: vscode.ConfigurationChangeEvent): boolean {

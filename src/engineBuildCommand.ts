@@ -1,8 +1,7 @@
 import * as vscode from "vscode";
 import {join} from "node:path";
-import {discardBuild, settleBuild, type BuildOutcome} from "./engine/build/buildActivation";
-import {compareWithPrebuilt, extensionCliLauncher, type BuildComparison} from "./engine/build/buildComparison";
-import {EngineBuildFailedError} from "./engine/build/buildErrors";
+import {compareOrDiscard, settleBuild, type BuildOutcome} from "./engine/build/buildActivation";
+import {extensionCliLauncher, type BuildComparison} from "./engine/build/buildComparison";
 import {describeBuildGpu} from "./engine/build/buildGpu";
 import {buildEngine, type EngineBuildResult} from "./engine/build/engineBuild";
 import {LocalEngineBuilds} from "./engine/build/localEngineBuilds";
@@ -103,18 +102,7 @@ async function compare(
         return undefined;
     }
     progress.report({message: "Comparing it with the prebuilt engine on the loaded model"});
-    try {
-        return await compareWithPrebuilt({
-            cli: extensionCliLauncher(join(__dirname, "cli.js")),
-            modelPath: ctx.modelPath, slot: result.slot, gpu: result.gpu, signal
-        });
-    } catch (err) {
-        // A build that cannot run the model is worse than none: remove it, keep the engine in use.
-        await discardBuild(builds, result);
-        if (isAbortError(err) || signal.aborted)
-            throw err;
-        throw new EngineBuildFailedError(`the new engine failed its test run (${err instanceof Error ? err.message : String(err)})`, result.logFile, []);
-    }
+    return await compareOrDiscard(builds, result, {cli: extensionCliLauncher(join(__dirname, "cli.js")), modelPath: ctx.modelPath, signal});
 }
 
 /**

@@ -121,8 +121,7 @@ export class QuantPilot implements vscode.Disposable {
      * only `modelPath`, to the model already loaded: reloading it would double the switch time.
      */
     private onlySavedLoadedModel(event: vscode.ConfigurationChangeEvent): boolean {
-        const other = ["threads", "promptThreads", "decodeThreads", "gpu", "contextSize", "engine.build"].some((key) => event.affectsConfiguration(`quantpilot.${key}`));
-        return !other && this.config.modelPath !== "" && this.engine.model?.path === this.config.modelPath;
+        return !Config.needsReload(event, "modelPath") && this.config.modelPath !== "" && this.engine.model?.path === this.config.modelPath;
     }
 
     private reportSettingProblems(): void {

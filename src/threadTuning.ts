@@ -21,7 +21,6 @@ const EDITOR_HEADROOM_CORES = 1;
 export class ThreadTuning implements vscode.Disposable {
     private readonly tuner: ThreadTuner;
     private pending: AbortController | undefined;
-    private last: ThreadPlan | undefined;
     private readonly subscription: {dispose(): void};
 
     constructor(
@@ -32,11 +31,6 @@ export class ThreadTuning implements vscode.Disposable {
     ) {
         this.tuner = new ThreadTuner({cacheFile: join(storageDir, "thread-policy.json"), log, headroom: EDITOR_HEADROOM_CORES});
         this.subscription = engine.onDidChangeModel((model) => void this.onModel(model));
-    }
-
-    /** The counts in use and why, for the panel. */
-    get plan(): ThreadPlan | undefined {
-        return this.last;
     }
 
     /** Thread counts for loading a model of `modelBytes`: what LoadOptions.threads / decodeThreads take. */
@@ -76,7 +70,6 @@ export class ThreadTuning implements vscode.Disposable {
         const facts = {build: model.runtime.build, gpu: model.runtime.gpu, modelBytes: model.sizeBytes};
         try {
             const result = await this.tuner.tune(llamaModel, this.settings(), facts, {signal, force});
-            this.last = result.plan;
             for (const note of result.plan.notes)
                 void vscode.window.showWarningMessage(`QuantPilot: ${note}.`);
             return result.plan;

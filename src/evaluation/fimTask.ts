@@ -61,11 +61,7 @@ function isWorthCompleting(line: string): boolean {
 }
 
 function shuffle<T>(items: T[], seed: number): void {
-    const random = new SeededRandom(seed, 0xf1);
-    for (let i = items.length - 1; i > 0; i--) {
-        const j = random.nextUint32() % (i + 1);
-        [items[i], items[j]] = [items[j]!, items[i]!];
-    }
+    new SeededRandom(seed, 0xf1).shuffle(items);
 }
 
 /** How a completion is scored against the held-out line. */

@@ -36,6 +36,15 @@ export class SeededRandom {
         return t;
     }
 
+    /** Shuffles `items` in place (Fisher–Yates); the same generator state gives the same order. */
+    shuffle<T>(items: T[]): T[] {
+        for (let i = items.length - 1; i > 0; i--) {
+            const j = this.nextUint32() % (i + 1);
+            [items[i], items[j]] = [items[j]!, items[i]!];
+        }
+        return items;
+    }
+
     /** Uniform in [-1, 1). */
     nextSigned(): number {
         return this.nextUint32() / 2147483648 - 1;

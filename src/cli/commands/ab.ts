@@ -1,6 +1,6 @@
 import {writeFile} from "node:fs/promises";
 import {join, resolve} from "node:path";
-import {LlamaRuntime, GPU_SETTINGS, type GpuSetting} from "../../engine/llamaRuntime";
+import {LlamaRuntime} from "../../engine/llamaRuntime";
 import {DEFAULT_WINDOW, runAb} from "../../engine/scoring/abRun";
 import {chooseThreads} from "../../engine/threads";
 import {abJson} from "../../evaluation/abJson";
@@ -11,6 +11,7 @@ import {MIN_WINDOW} from "../../evaluation/windows";
 import {stderrLogger} from "../../util/logger";
 import {cliCacheDir} from "../cacheDir";
 import {integerOption, stringOption, UsageError, type CliCommand, type ParsedArgs} from "../cliCommand";
+import {gpuOption} from "./engineOptions";
 
 export const abCommand: CliCommand = {
     name: "ab",
@@ -72,7 +73,7 @@ Options:
         try {
             const report = await runAb({
                 referencePath: referencePath!, candidatePaths, runtime,
-                gpu: gpuOption(args), threads: chooseThreads(integerOption(args, "threads", 1, 1024)).threads,
+                gpu: gpuOption(args, "auto"), threads: chooseThreads(integerOption(args, "threads", 1, 1024)).threads,
                 texts: sources, builtInCorpus, notes,
                 window: integerOption(args, "window", MIN_WINDOW, 1 << 16) ?? DEFAULT_WINDOW,
                 budgetSeconds: integerOption(args, "budget-seconds", 1) ?? null,
@@ -107,11 +108,4 @@ function metricsOption(args: ParsedArgs): AbMetric[] {
     if (names.length === 0 || unknown.length > 0)
         throw new UsageError(`--metrics takes a comma-separated list of ${AB_METRICS.join(", ")}${unknown.length > 0 ? `, not "${unknown.join(", ")}"` : ""}`);
     return names as AbMetric[];
-}
-
-function gpuOption(args: ParsedArgs): GpuSetting {
-    const raw = stringOption(args, "gpu") ?? "auto";
-    if (!(GPU_SETTINGS as readonly string[]).includes(raw))
-        throw new UsageError(`--gpu must be one of ${GPU_SETTINGS.join(", ")}, not "${raw}"`);
-    return raw as GpuSetting;
 }

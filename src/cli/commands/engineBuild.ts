@@ -1,7 +1,6 @@
 import {resolve} from "node:path";
-import {discardBuild, settleBuild} from "../../engine/build/buildActivation";
-import {compareWithPrebuilt, currentCliLauncher, type BuildComparison} from "../../engine/build/buildComparison";
-import {EngineBuildFailedError} from "../../engine/build/buildErrors";
+import {compareOrDiscard, settleBuild} from "../../engine/build/buildActivation";
+import {currentCliLauncher, type BuildComparison} from "../../engine/build/buildComparison";
 import {describeBuildGpu} from "../../engine/build/buildGpu";
 import {buildEngine} from "../../engine/build/engineBuild";
 import {LocalEngineBuilds} from "../../engine/build/localEngineBuilds";
@@ -42,15 +41,7 @@ export async function runEngineBuild(args: ParsedArgs, io: CliIo, gpu: GpuSettin
     let comparison: BuildComparison | undefined;
     if (model != null) {
         io.note(`Comparing it with the prebuilt engine on ${model}…`);
-        try {
-            comparison = await compareWithPrebuilt({cli: currentCliLauncher(), modelPath: resolve(model), slot: result.slot, gpu: result.gpu, signal: io.signal});
-        } catch (err) {
-            // A build that cannot run the model is worse than none: remove it, keep the engine in use.
-            await discardBuild(builds, result);
-            if (io.signal.aborted)
-                throw err;
-            throw new EngineBuildFailedError(`the new engine failed its test run (${err instanceof Error ? err.message : String(err)})`, result.logFile, []);
-        }
+        comparison = await compareOrDiscard(builds, result, {cli: currentCliLauncher(), modelPath: resolve(model), signal: io.signal});
     }
     const outcome = await settleBuild(builds, result, comparison);
     if (args.values.json === true)

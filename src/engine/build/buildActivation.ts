@@ -1,4 +1,6 @@
-import type {BuildComparison} from "./buildComparison";
+import {isAbortError} from "../../util/abort";
+import {compareWithPrebuilt, type BuildComparison, type CompareOptions} from "./buildComparison";
+import {EngineBuildFailedError} from "./buildErrors";
 import type {EngineBuildResult} from "./engineBuild";
 import type {EngineBuildRecord, LocalEngineBuilds} from "./localEngineBuilds";
 
@@ -39,6 +41,26 @@ export async function settleBuild(
     const summary = comparison?.summary ??
         "The engine built for this machine is ready and QuantPilot uses it from now on (not compared with the prebuilt one: no model was given).";
     return {active: true, record, summary};
+}
+
+/**
+ * Measures the new build against the prebuilt engine. A build that cannot run the model is worse
+ * than none: then it is removed, the engine in use stays, and the error says so (an abort passes
+ * through as it is).
+ */
+export async function compareOrDiscard(
+    builds: LocalEngineBuilds,
+    result: EngineBuildResult,
+    options: Omit<CompareOptions, "slot" | "gpu">
+): Promise<BuildComparison> {
+    try {
+        return await compareWithPrebuilt({...options, slot: result.slot, gpu: result.gpu});
+    } catch (err) {
+        await discardBuild(builds, result);
+        if (isAbortError(err) || options.signal?.aborted === true)
+            throw err;
+        throw new EngineBuildFailedError(`the new engine failed its test run (${err instanceof Error ? err.message : String(err)})`, result.logFile, []);
+    }
 }
 
 /** Removes a new build that will not be used (slower, or failed its test run). */

@@ -62,11 +62,5 @@ export async function tokenizeTexts(llama: Llama, modelPath: string, texts: read
 
 /** Windows in a seeded random order: a budget that takes the first few still mixes code and prose. */
 export function shuffledWindows(windows: readonly TokenWindow[], seed: number): TokenWindow[] {
-    const order = [...windows];
-    const random = new SeededRandom(seed, 0x3d);
-    for (let i = order.length - 1; i > 0; i--) {
-        const j = random.nextUint32() % (i + 1);
-        [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    return order;
+    return new SeededRandom(seed, 0x3d).shuffle([...windows]);
 }
