@@ -5,7 +5,7 @@ import {SensorUnavailableError, type SensorSource} from "./sensorSource";
 
 const POWERCAP_DIR = "/sys/class/powercap";
 
-interface Zone {
+export interface RaplZone {
     readonly name: string;
     readonly energyFile: string;
     /** The counter wraps to 0 after this many microjoules. */
@@ -26,13 +26,13 @@ interface Count {
  */
 export class RaplSource implements SensorSource<PowerDraw> {
     readonly label = "Power (RAPL)";
-    private zones: Zone[] | undefined;
+    private zones: RaplZone[] | undefined;
     private previous: Count | undefined;
 
     constructor(private readonly dir = POWERCAP_DIR, private readonly now: () => number = () => performance.now()) {}
 
     async read(): Promise<PowerDraw> {
-        this.zones ??= await this.findZones();
+        this.zones ??= await findRaplZones(this.dir);
         if (this.previous == null) {
             // A rate needs two counts; the very first read takes both.
             this.previous = await this.count(this.zones);
@@ -42,36 +42,44 @@ export class RaplSource implements SensorSource<PowerDraw> {
         const now = await this.count(this.zones);
         this.previous = now;
         const seconds = Math.max(1e-3, (now.at - before.at) / 1000);
-        const zones = this.zones.map((zone, i) => {
-            const consumed = now.uj[i]! >= before.uj[i]! ? now.uj[i]! - before.uj[i]! : zone.maxEnergyUj - before.uj[i]! + now.uj[i]!;
-            return {name: zone.name, watts: consumed / 1e6 / seconds};
-        });
+        const consumed = raplConsumedUj(this.zones, before.uj, now.uj);
+        const zones = this.zones.map((zone, i) => ({name: zone.name, watts: consumed[i]! / 1e6 / seconds}));
         return {packageWatts: zones.reduce((sum, z) => sum + z.watts, 0), zones};
     }
 
-    private async count(zones: readonly Zone[]): Promise<Count> {
-        const uj = await Promise.all(zones.map(async (zone) => Number((await readFile(zone.energyFile, "utf8")).trim())));
-        return {uj, at: this.now()};
+    private async count(zones: readonly RaplZone[]): Promise<Count> {
+        return {uj: await readRaplCounters(zones), at: this.now()};
     }
+}
 
-    private async findZones(): Promise<Zone[]> {
-        if (process.platform !== "linux" && this.dir === POWERCAP_DIR)
-            throw new SensorUnavailableError("power counters are read on Linux only");
-        const names = (await readdir(this.dir).catch(() => [] as string[])).filter((n) => /^intel-rapl:\d+$/.test(n)).sort();
-        if (names.length === 0)
-            throw new SensorUnavailableError();
-        const zones: Zone[] = [];
-        for (const dirName of names) {
-            const energyFile = join(this.dir, dirName, "energy_uj");
-            try {
-                await readFile(energyFile, "utf8");
-            } catch {
-                throw new SensorUnavailableError("not readable without root (RAPL energy counters are root-only here)");
-            }
-            const label = (await readFile(join(this.dir, dirName, "name"), "utf8").catch(() => dirName)).trim();
-            const max = Number((await readFile(join(this.dir, dirName, "max_energy_range_uj"), "utf8").catch(() => "")).trim());
-            zones.push({name: label, energyFile, maxEnergyUj: Number.isFinite(max) && max > 0 ? max : 2 ** 32});
+/** Each zone's counter now, in microjoules. */
+export async function readRaplCounters(zones: readonly RaplZone[]): Promise<number[]> {
+    return Promise.all(zones.map(async (zone) => Number((await readFile(zone.energyFile, "utf8")).trim())));
+}
+
+/** Microjoules each zone consumed between two readings; a counter past its maximum wrapped to 0. */
+export function raplConsumedUj(zones: readonly RaplZone[], before: readonly number[], after: readonly number[]): number[] {
+    return zones.map((zone, i) => after[i]! >= before[i]! ? after[i]! - before[i]! : zone.maxEnergyUj - before[i]! + after[i]!);
+}
+
+/** The top-level RAPL zones under `dir`; SensorUnavailableError when there are none or they are root-only. */
+export async function findRaplZones(dir = POWERCAP_DIR): Promise<RaplZone[]> {
+    if (process.platform !== "linux" && dir === POWERCAP_DIR)
+        throw new SensorUnavailableError("power counters are read on Linux only");
+    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^intel-rapl:\d+$/.test(n)).sort();
+    if (names.length === 0)
+        throw new SensorUnavailableError();
+    const zones: RaplZone[] = [];
+    for (const dirName of names) {
+        const energyFile = join(dir, dirName, "energy_uj");
+        try {
+            await readFile(energyFile, "utf8");
+        } catch {
+            throw new SensorUnavailableError("not readable without root (RAPL energy counters are root-only here)");
         }
-        return zones;
+        const label = (await readFile(join(dir, dirName, "name"), "utf8").catch(() => dirName)).trim();
+        const max = Number((await readFile(join(dir, dirName, "max_energy_range_uj"), "utf8").catch(() => "")).trim());
+        zones.push({name: label, energyFile, maxEnergyUj: Number.isFinite(max) && max > 0 ? max : 2 ** 32});
     }
+    return zones;
 }

@@ -2,6 +2,7 @@ import {execFile, spawn, type ChildProcess} from "node:child_process";
 import {readdir, readFile} from "node:fs/promises";
 import {join} from "node:path";
 import {batteryWattsFromUevent} from "../../hardware/batterySource";
+import {findRaplZones, raplConsumedUj, readRaplCounters} from "../../hardware/raplSource";
 
 /** Energy used between `start()` and `stop()`, from one of the machine's counters. */
 export interface EnergyMeter {
@@ -44,25 +45,17 @@ export async function openEnergyMeter(gpu: string | false, dirs: EnergyMeterDirs
 async function raplMeter(dir: string): Promise<EnergyMeter | undefined> {
     if (process.platform !== "linux")
         return undefined;
-    const zones = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^intel-rapl:\d+$/.test(n));
-    const read = async (): Promise<Array<{uj: number; max: number}>> => Promise.all(zones.map(async (zone) => ({
-        uj: Number((await readFile(join(dir, zone, "energy_uj"), "utf8")).trim()),
-        max: Number((await readFile(join(dir, zone, "max_energy_range_uj"), "utf8").catch(() => "0")).trim()) || 2 ** 32
-    })));
-    if (zones.length === 0 || !(await read().then((r) => r.every((z) => Number.isFinite(z.uj)), () => false)))
+    const zones = await findRaplZones(dir).catch(() => undefined);
+    if (zones == null || !(await readRaplCounters(zones).then((uj) => uj.every(Number.isFinite), () => false)))
         return undefined;
-    let before: Array<{uj: number; max: number}> = [];
+    let before: number[] = [];
     return {
         source: "RAPL CPU package",
         note: "whole CPU package, so other programs running at the same time add to it",
         start: async () => {
-            before = await read();
+            before = await readRaplCounters(zones);
         },
-        stop: async () => {
-            const after = await read();
-            // A counter that passed its maximum wrapped around to 0.
-            return after.reduce((sum, z, i) => sum + (z.uj >= before[i]!.uj ? z.uj - before[i]!.uj : z.max - before[i]!.uj + z.uj), 0) / 1e6;
-        }
+        stop: async () => raplConsumedUj(zones, before, await readRaplCounters(zones)).reduce((sum, uj) => sum + uj, 0) / 1e6
     };
 }
 
