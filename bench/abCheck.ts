@@ -24,10 +24,10 @@ import {mkdir, mkdtemp, rm, writeFile} from "node:fs/promises";
 import {cpus, tmpdir} from "node:os";
 import {join} from "node:path";
 import {parseArgs, promisify} from "node:util";
-import {AB_CORPUS, CORPUS_SEPARATOR} from "../src/data/abCorpus/abCorpus";
+import {AB_CORPUS, CORPUS_SEPARATOR} from "../src/ab/corpus/abCorpus";
 import {LlamaRuntime} from "../src/engine/llamaRuntime";
-import {runAb} from "../src/engine/scoring/abRun";
-import type {TestModelPreset} from "../src/gguf/testModelPresets";
+import {runAb} from "../src/ab/runner/abRun";
+import type {GeneratedModelPreset} from "../src/gguf/generatedModelPresets";
 import {quantizeModel} from "../src/quant/quantize";
 import {silentLogger} from "../src/util/logger";
 import {CACHE_DIR, REPO_ROOT} from "../test/helpers/paths";
@@ -120,7 +120,7 @@ const relative = (ours: number, theirs: number) => Math.abs(ours - theirs) / Mat
 
 async function main(): Promise<void> {
     const bin = await tools();
-    const reference = await testModel(values.preset as TestModelPreset, 1, values.reference as "f32" | "f16");
+    const reference = await testModel(values.preset as GeneratedModelPreset, 1, values.reference as "f32" | "f16");
     const types = values.types.split(",");
     const candidates: string[] = [];
     for (const type of types)

@@ -20,8 +20,8 @@ import {join} from "node:path";
 import {parseArgs, promisify} from "node:util";
 import {LocalEngineBuilds} from "../src/engine/build/localEngineBuilds";
 import {median} from "simple-statistics";
-import {planThreads} from "../src/engine/threadPolicy";
-import {physicalCoreCount} from "../src/engine/threads";
+import {planThreads} from "../src/threads/decideThreads";
+import {physicalCoreCount} from "../src/threads/cpuCores";
 import {REPO_ROOT} from "../test/helpers/paths";
 import {quantizedTestModel, testModel} from "../test/helpers/testModels";
 

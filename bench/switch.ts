@@ -13,7 +13,7 @@ import {parseArgs} from "node:util";
 import {median} from "simple-statistics";
 import {cpus} from "node:os";
 import type {LoadOptions} from "../src/engine/localEngine";
-import {isTestModelPreset} from "../src/gguf/testModelPresets";
+import {isGeneratedModelPreset} from "../src/gguf/generatedModelPresets";
 import {newTestEngine} from "../test/helpers/engine";
 import {quantizedTestModel} from "../test/helpers/testModels";
 
@@ -29,7 +29,7 @@ const {values} = parseArgs({
 });
 
 async function variant(preset: string, type: string): Promise<string> {
-    if (!isTestModelPreset(preset))
+    if (!isGeneratedModelPreset(preset))
         throw new Error(`unknown preset ${preset}`);
     return quantizedTestModel(preset, type);
 }

@@ -1,10 +1,10 @@
 import * as vscode from "vscode";
 import type {QuantPilot} from "./quantPilot";
-import {createDemoModel} from "./demoModel";
+import {createDemoModel} from "./models/demoModel";
 import {reportUserActionError} from "./vscodeUtil/errors";
-import {compareQuantizations} from "./ab/compareQuantizationsCommand";
-import {showAbHistory} from "./ab/abHistoryCommand";
-import {buildEngineForThisMachine} from "./engineBuildCommand";
+import {compareQuantizations} from "./ab/vscode/compareQuantizationsCommand";
+import {showAbHistory} from "./ab/vscode/abHistoryCommand";
+import {buildEngineForThisMachine} from "./models/buildEngineCommand";
 import {downloadModelCommand} from "./models/downloadCommand";
 import {confirmFits} from "./models/fitPrompt";
 import {quantizeModelCommand} from "./models/quantizeCommand";

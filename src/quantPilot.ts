@@ -4,14 +4,14 @@ import {Config} from "./config";
 import {LlamaRuntime} from "./engine/llamaRuntime";
 import {LocalEngine} from "./engine/localEngine";
 import {BundledLlamaSource} from "./llamaSource/bundledSource";
-import {ModelController} from "./modelController";
-import {StatusBar} from "./statusBar";
-import {QuantPilotInlineProvider} from "./completion/inlineProvider";
+import {ModelController} from "./models/modelController";
+import {StatusBar} from "./models/statusBar";
+import {QuantPilotInlineProvider} from "./completion/vscode/inlineProvider";
 import {ModelManagement} from "./models/modelManagement";
 import {PanelHost} from "./panel/panelHost";
-import {AbService} from "./ab/abService";
-import {ThreadTuning} from "./threadTuning";
-import {offerRebuildWhenLocalBuildFails} from "./engineBuildCommand";
+import {AbService} from "./ab/vscode/abService";
+import {ThreadTuning} from "./threads/vscode/threadTuning";
+import {offerRebuildWhenLocalBuildFails} from "./models/buildEngineCommand";
 import type {createLog} from "./log";
 
 /**

@@ -3,7 +3,7 @@ import {assistantSystemPrompt} from "../engine/chat/assistantPrompt";
 import type {AssistantTurn, ChatTurn} from "../engine/chat/chatTranscript";
 import {ToolChat, type TurnEvent} from "../engine/chat/toolChat";
 import type {LocalEngine} from "../engine/localEngine";
-import {workspaceRoots} from "../tools/vscodeToolEnvironment";
+import {workspaceRoots} from "../tools/vscode/vscodeToolEnvironment";
 import type {Logger} from "../util/logger";
 import {ApprovalBroker} from "./approvalBroker";
 import {readAssistantSettings} from "./assistantSettings";

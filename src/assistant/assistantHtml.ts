@@ -1,5 +1,5 @@
 import type * as vscode from "vscode";
-import {makeNonce, webviewPage} from "../webviewPage";
+import {makeNonce, webviewPage} from "../vscodeUtil/webviewPage";
 
 /**
  * The view's HTML: the bundled script and its CSS from dist/, nothing else. Model output is

@@ -1,5 +1,5 @@
 import type {CliCommand} from "./cliCommand";
-import {abCommand} from "./commands/ab";
+import {abCommand} from "../ab/cli/abCommand";
 import {completeCommand} from "./commands/complete";
 import {engineCommand} from "./commands/engine";
 import {inspectCommand} from "./commands/inspect";

@@ -10,13 +10,13 @@ import {inspectModelFile, type ModelFileFacts} from "./modelFile";
 import {knownArchitectures, loadNodeLlamaCpp} from "./nodeLlamaCpp";
 import {checkMemoryFits} from "./memoryFit";
 import {completionMetrics, RequestMetricsSink} from "./requestMetrics";
-import {useServingThreads} from "./phaseThreads";
+import {useServingThreads} from "../threads/applyThreads";
 
 export interface LoadOptions {
     readonly gpu: GpuSetting;
     /** Threads for prompt processing (and for decoding unless `decodeThreads` is given). */
     readonly threads: number;
-    /** Threads for single-token decode steps. Default: `threads`. See threadPolicy.ts. */
+    /** Threads for single-token decode steps. Default: `threads`. See src/threads/decideThreads.ts. */
     readonly decodeThreads?: number;
     /** Tokens; clamped to what the model was trained on. */
     readonly contextSize: number;

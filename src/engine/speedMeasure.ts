@@ -1,7 +1,7 @@
 import type {LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
-import type {PhaseThreadCounts, PhaseThreads} from "./phaseThreads";
+import type {PhaseThreadCounts, PhaseThreads} from "../threads/applyThreads";
 import {median} from "simple-statistics";
-import {usePhaseThreads} from "./phaseThreads";
+import {usePhaseThreads} from "../threads/applyThreads";
 
 export interface SpeedRun {
     /** Prompt tokens per second (0 when no prompt was measured). */

@@ -9,9 +9,9 @@
 import type {ModelMemory} from "../engine/modelMemory";
 import type {RequestMetrics} from "../engine/requestMetrics";
 import type {HardwareSnapshot} from "../hardware/hardwareSnapshot";
-import type {AbHistoryEntry} from "../evaluation/abHistory";
-import type {AbReport} from "../evaluation/abReport";
-import type {AbChartSeries} from "../evaluation/chartSeries";
+import type {AbHistoryEntry} from "../ab/report/abHistory";
+import type {AbReport} from "../ab/report/abReport";
+import type {AbChartSeries} from "../ab/report/chartSeries";
 
 /**
  * The panel's tabs, in order. A new tab (the A/B evaluation's "ab") adds its id here, its view

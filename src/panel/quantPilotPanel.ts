@@ -5,14 +5,14 @@ import type {RequestMetrics} from "../engine/requestMetrics";
 import {HardwareMonitor} from "../hardware/hardwareMonitor";
 import type {HardwareSnapshot} from "../hardware/hardwareSnapshot";
 import {WorkerSystemSource} from "../hardware/workerSystemSource";
-import type {ModelState} from "../modelController";
+import type {ModelState} from "../models/modelController";
 import {switchTo} from "../models/switchQuantization";
 import type {QuantPilot} from "../quantPilot";
-import {makeNonce, webviewPage} from "../webviewPage";
+import {makeNonce, webviewPage} from "../vscodeUtil/webviewPage";
 import {historyPoint, modelView, pushBounded, requestView} from "./panelState";
 import type {HistoryPoint, HostMessage, PanelState, QuantizeView, RequestView, SwitchView, VariantsView} from "./protocol";
 import {VariantSearch} from "./variantSearch";
-import {AbPanelFeed} from "../ab/abPanelFeed";
+import {AbPanelFeed} from "../ab/vscode/abPanelFeed";
 import {parseWebviewMessage} from "./webviewMessages";
 
 /** Two minutes at the default 1 Hz. */

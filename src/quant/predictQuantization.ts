@@ -1,5 +1,5 @@
 import {resolve} from "node:path";
-import {physicalCoreCount} from "../engine/threads";
+import {physicalCoreCount} from "../threads/cpuCores";
 import {QuantizeError} from "./quantizeErrors";
 import {checkQuantizeInput, checkQuantType} from "./quantizeInput";
 import {dryRun} from "./quantizeJob";

@@ -1,7 +1,7 @@
 import {link, rename, rm, stat, statfs} from "node:fs/promises";
 import {dirname, resolve} from "node:path";
 import {readGgufHeader, type GgufHeader} from "../gguf/ggufReader";
-import {physicalCoreCount} from "../engine/threads";
+import {physicalCoreCount} from "../threads/cpuCores";
 import {partialPathFor} from "./partialFiles";
 import type {QuantizeOptions, QuantizeResult} from "./quantize";
 import {DiskFullError, ImatrixRequiredError, OutputExistsError, QuantizeError} from "./quantizeErrors";

@@ -7,14 +7,14 @@ import {mkdtemp, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {runTests} from "@vscode/test-electron";
-import {makeTestModel} from "../../src/gguf/testModel";
+import {makeGeneratedModel} from "../../src/gguf/generatedModel";
 import {BundledLlamaSource} from "../../src/llamaSource/bundledSource";
 
 async function main(): Promise<void> {
     const root = resolve(__dirname, "..", "..");
     const workspace = await mkdtemp(join(tmpdir(), "qp-electron-"));
     const model = join(workspace, "tiny.gguf");
-    await makeTestModel({outPath: model, source: new BundledLlamaSource(join(root, ".cache", "llama-src"))});
+    await makeGeneratedModel({outPath: model, source: new BundledLlamaSource(join(root, ".cache", "llama-src"))});
     await writeFile(join(workspace, "main.py"), "def add(a, b):\n    return a + b\n");
     await runTests({
         version: "1.100.3",

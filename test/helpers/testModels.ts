@@ -1,8 +1,8 @@
 import {existsSync} from "node:fs";
 import {mkdir} from "node:fs/promises";
 import {join} from "node:path";
-import {makeTestModel} from "../../src/gguf/testModel";
-import type {TestModelPreset} from "../../src/gguf/testModelPresets";
+import {makeGeneratedModel} from "../../src/gguf/generatedModel";
+import type {GeneratedModelPreset} from "../../src/gguf/generatedModelPresets";
 import {BundledLlamaSource} from "../../src/llamaSource/bundledSource";
 import {CACHE_DIR} from "./paths";
 
@@ -14,7 +14,7 @@ const pending = new Map<string, Promise<string>>();
  * A generated model, written once per (preset, seed, type) into the ignored cache and reused
  * by every test. Generation is deterministic, so a cached file is the file a fresh run writes.
  */
-export function testModel(preset: TestModelPreset = "tiny", seed = 1, weightType: "f16" | "f32" = "f16"): Promise<string> {
+export function testModel(preset: GeneratedModelPreset = "tiny", seed = 1, weightType: "f16" | "f32" = "f16"): Promise<string> {
     const key = `${preset}-s${seed}-${weightType}`;
     let path = pending.get(key);
     if (path == null) {
@@ -23,7 +23,7 @@ export function testModel(preset: TestModelPreset = "tiny", seed = 1, weightType
             await mkdir(dir, {recursive: true});
             const out = join(dir, `${key}.gguf`);
             if (!existsSync(out))
-                await makeTestModel({outPath: out, preset, seed, weightType, source: llamaSource});
+                await makeGeneratedModel({outPath: out, preset, seed, weightType, source: llamaSource});
             return out;
         })();
         pending.set(key, path);
@@ -44,7 +44,7 @@ export function thirdPartyFixture(): string | undefined {
  * A generated model quantized with QuantPilot's quantizer, cached beside the generated ones, for
  * benchmarks and tests that need a real quantization level (Q4_K_M, Q8_0, ...).
  */
-export async function quantizedTestModel(preset: TestModelPreset, type: string, seed = 1): Promise<string> {
+export async function quantizedTestModel(preset: GeneratedModelPreset, type: string, seed = 1): Promise<string> {
     const dir = join(CACHE_DIR, "test-models", "variants");
     await mkdir(dir, {recursive: true});
     const path = join(dir, `${preset}-s${seed}-${type}.gguf`);

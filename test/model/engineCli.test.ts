@@ -4,7 +4,7 @@ import {chmodSync, mkdtempSync, readdirSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {LocalEngineBuilds} from "../../src/engine/build/localEngineBuilds";
-import {physicalCoreCount} from "../../src/engine/threads";
+import {physicalCoreCount} from "../../src/threads/cpuCores";
 import {lastJsonLine, runCli} from "../helpers/cli";
 import {testModel} from "../helpers/testModels";
 

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import {mkdtempSync, readFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {PROMPT_BATCH_MIN_TOKENS, servingThreadsOf, usePhaseThreads} from "../../src/engine/phaseThreads";
-import {probeThreads} from "../../src/engine/threadProbe";
-import {ThreadTuner} from "../../src/engine/threadTuner";
+import {PROMPT_BATCH_MIN_TOKENS, servingThreadsOf, usePhaseThreads} from "../../src/threads/applyThreads";
+import {probeThreads} from "../../src/threads/measureThreads";
+import {ThreadTuner} from "../../src/threads/threadTuner";
 import {TEST_LOAD_OPTIONS, newTestEngine, recordingLogger, testRuntime} from "../helpers/engine";
 import {testModel} from "../helpers/testModels";
 
@@ -19,7 +19,7 @@ test("prompt batches run with the prompt thread count and decode steps with the 
     const context = await model.createContext({contextSize: 256, threads: 1, sequences: 1});
     try {
         const threads = usePhaseThreads(context, {prompt: 2, decode: 1});
-        assert.ok(threads != null, "node-llama-cpp's internals changed: the adapter in phaseThreads.ts needs updating");
+        assert.ok(threads != null, "node-llama-cpp's internals changed: the adapter in src/threads/applyThreads.ts needs updating");
         const sequence = context.getSequence();
         const prompt = model.tokenize("def add(a, b):\n    return a + b\n\nprint(add(1, 2))\n".repeat(3), false);
         assert.ok(prompt.length >= PROMPT_BATCH_MIN_TOKENS);

@@ -1,16 +1,16 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {NotEnoughTextError} from "../../src/evaluation/abErrors";
-import {decodeBytesPerToken, decodeCeiling} from "../../src/evaluation/decodeCeiling";
-import {kvCacheBytes} from "../../src/evaluation/kvCacheSize";
-import type {NextTokenDistribution} from "../../src/evaluation/nextTokenDistribution";
-import {topToken} from "../../src/evaluation/nextTokenDistribution";
-import {qualityMetrics} from "../../src/evaluation/qualityMetrics";
-import {buildReferenceWindow} from "../../src/evaluation/referenceWindow";
-import {decodeReferenceWindow, encodeReferenceWindow} from "../../src/evaluation/referenceWindowCodec";
-import {spreadOf} from "../../src/evaluation/spread";
-import {compareWindow, MIN_PROBABILITY} from "../../src/evaluation/windowComparison";
-import {cutWindows, scoredPositions} from "../../src/evaluation/windows";
+import {NotEnoughTextError} from "../../src/ab/runner/abErrors";
+import {decodeBytesPerToken, decodeCeiling} from "../../src/ab/stats/decodeCeiling";
+import {kvCacheBytes} from "../../src/ab/stats/kvCacheSize";
+import type {NextTokenDistribution} from "../../src/ab/stats/nextTokenDistribution";
+import {topToken} from "../../src/ab/stats/nextTokenDistribution";
+import {qualityMetrics} from "../../src/ab/stats/qualityMetrics";
+import {buildReferenceWindow} from "../../src/ab/stats/referenceWindow";
+import {decodeReferenceWindow, encodeReferenceWindow} from "../../src/ab/runner/referenceWindowCodec";
+import {spreadOf} from "../../src/ab/stats/spread";
+import {compareWindow, MIN_PROBABILITY} from "../../src/ab/stats/windowComparison";
+import {cutWindows, scoredPositions} from "../../src/ab/corpus/windows";
 import type {GgufHeader} from "../../src/gguf/ggufReader";
 import {str, u32} from "../../src/gguf/ggufValue";
 

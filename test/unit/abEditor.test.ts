@@ -1,8 +1,8 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {measurementsOf} from "../../src/ab/abMeasurements";
-import {referenceLabel, suggestReference} from "../../src/ab/referenceChoice";
-import type {AbReport} from "../../src/evaluation/abReport";
+import {measurementsOf} from "../../src/ab/vscode/abMeasurements";
+import {referenceLabel, suggestReference} from "../../src/ab/vscode/referenceChoice";
+import type {AbReport} from "../../src/ab/report/abReport";
 import {parseWebviewMessage} from "../../src/panel/webviewMessages";
 import type {PanelState} from "../../src/panel/protocol";
 import {applyHostMessage} from "../../webview/panelStore";

@@ -3,14 +3,14 @@ import assert from "node:assert/strict";
 import {mkdtemp, readdir, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {AbHistory} from "../../src/evaluation/abHistory";
-import {abJson} from "../../src/evaluation/abJson";
-import {abMarkdown} from "../../src/evaluation/abMarkdown";
-import type {AbReport, CandidateResult, ReferenceResult, SpeedMetrics} from "../../src/evaluation/abReport";
-import {chartSeries} from "../../src/evaluation/chartSeries";
-import {pairedBinary, pairedScores} from "../../src/evaluation/pairedOutcomes";
-import type {QualityMetrics} from "../../src/evaluation/qualityMetrics";
-import {verdictLine} from "../../src/evaluation/verdict";
+import {AbHistory} from "../../src/ab/report/abHistory";
+import {abJson} from "../../src/ab/report/abJson";
+import {abMarkdown} from "../../src/ab/report/abMarkdown";
+import type {AbReport, CandidateResult, ReferenceResult, SpeedMetrics} from "../../src/ab/report/abReport";
+import {chartSeries} from "../../src/ab/report/chartSeries";
+import {pairedBinary, pairedScores} from "../../src/ab/stats/pairedOutcomes";
+import type {QualityMetrics} from "../../src/ab/stats/qualityMetrics";
+import {verdictLine} from "../../src/ab/stats/verdict";
 
 const model = (fileType: string, sizeBytes: number, bitsPerWeight: number) =>
     ({path: `/m/model-${fileType}.gguf`, fileName: `model-${fileType}.gguf`, fileType, sizeBytes, bitsPerWeight, parameters: 1e9});

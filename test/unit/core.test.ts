@@ -1,6 +1,6 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {chooseThreads} from "../../src/engine/threads";
+import {chooseThreads} from "../../src/threads/cpuCores";
 import {buildFimPrompt} from "../../src/completion/fimPrompt";
 import {cursorContext} from "../../src/completion/documentContext";
 import {DEFAULT_TEXT_WINDOW} from "../../src/completion/cursorText";

@@ -1,7 +1,7 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import {parseWebviewMessage} from "../../src/panel/webviewMessages";
-import {makeNonce, webviewPage} from "../../src/webviewPage";
+import {makeNonce, webviewPage} from "../../src/vscodeUtil/webviewPage";
 
 test("well-formed webview messages pass, with only their known fields", () => {
     assert.deepEqual(parseWebviewMessage({type: "ready"}), {ok: true, message: {type: "ready"}});

@@ -1,8 +1,8 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {bootstrapInterval, clusterMeanInterval, pairedDifferenceInterval, percentileInterval} from "../../src/evaluation/bootstrap";
-import {exactMcNemarP} from "../../src/evaluation/mcnemar";
-import {conclude, pairedBinary, pairedScores} from "../../src/evaluation/pairedOutcomes";
+import {bootstrapInterval, clusterMeanInterval, pairedDifferenceInterval, percentileInterval} from "../../src/ab/stats/bootstrap";
+import {exactMcNemarP} from "../../src/ab/stats/mcnemar";
+import {conclude, pairedBinary, pairedScores} from "../../src/ab/stats/pairedOutcomes";
 
 const close = (actual: number, expected: number, tolerance: number, what: string) =>
     assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} is not within ${tolerance} of ${expected}`);

@@ -3,19 +3,19 @@ import assert from "node:assert/strict";
 import {mkdtemp, readFile, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {makeTestModel} from "../../src/gguf/testModel";
+import {makeGeneratedModel} from "../../src/gguf/generatedModel";
 import {readGgufHeader, metaArray, metaNumber, metaString} from "../../src/gguf/ggufReader";
 import {byteToUnicodeTable, trainByteLevelBpe} from "../../src/gguf/byteLevelBpe";
-import {tinyQwenVocab} from "../../src/gguf/testVocab";
+import {tinyQwenVocab} from "../../src/gguf/generatedVocab";
 import {fimTokensInFile} from "../../src/engine/fimTokens";
 import {llamaSource} from "../helpers/testModels";
 
 test("the same seed writes a byte-identical model; another seed does not", async () => {
     const dir = await mkdtemp(join(tmpdir(), "qp-model-"));
     const [a, b, c] = ["a", "b", "c"].map((n) => join(dir, `${n}.gguf`));
-    await makeTestModel({outPath: a!, seed: 5, source: llamaSource});
-    await makeTestModel({outPath: b!, seed: 5, source: llamaSource});
-    await makeTestModel({outPath: c!, seed: 6, source: llamaSource});
+    await makeGeneratedModel({outPath: a!, seed: 5, source: llamaSource});
+    await makeGeneratedModel({outPath: b!, seed: 5, source: llamaSource});
+    await makeGeneratedModel({outPath: c!, seed: 6, source: llamaSource});
     const [bytesA, bytesB, bytesC] = await Promise.all([a!, b!, c!].map((p) => readFile(p)));
     assert.ok(bytesA!.equals(bytesB!));
     assert.ok(!bytesA!.equals(bytesC!));
@@ -26,7 +26,7 @@ test("the same seed writes a byte-identical model; another seed does not", async
 test("the tiny preset declares qwen2, a byte-level BPE vocabulary, FIM tokens and a tool-capable template", async () => {
     const dir = await mkdtemp(join(tmpdir(), "qp-model-"));
     const path = join(dir, "tiny.gguf");
-    await makeTestModel({outPath: path, source: llamaSource});
+    await makeGeneratedModel({outPath: path, source: llamaSource});
     const header = await readGgufHeader(path);
     assert.equal(metaString(header, "general.architecture"), "qwen2");
     assert.equal(metaString(header, "tokenizer.ggml.model"), "gpt2");

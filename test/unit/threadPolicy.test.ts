@@ -1,6 +1,6 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {pickFastest, planThreads, probeCandidates} from "../../src/engine/threadPolicy";
+import {pickFastest, planThreads, probeCandidates} from "../../src/threads/decideThreads";
 
 const AUTO = {threads: 0, prompt: 0, decode: 0};
 const MEASURED_AT = "2026-11-26T05:00:00.000Z";

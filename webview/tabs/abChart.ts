@@ -1,4 +1,4 @@
-import type {ChartPoint} from "../../src/evaluation/chartSeries";
+import type {ChartPoint} from "../../src/ab/report/chartSeries";
 import {formatBytes} from "../format";
 
 const SVG = "http://www.w3.org/2000/svg";

@@ -1,5 +1,5 @@
 import type {AbTabView, PanelState} from "../../src/panel/protocol";
-import {abTable} from "../../src/evaluation/abTable";
+import {abTable} from "../../src/ab/report/abTable";
 import {button} from "../components/toolkit";
 import {h, replace, type Child} from "../dom";
 import type {Change} from "../panelStore";

@@ -5,7 +5,7 @@ import type {ContextChunk, PromptBudget} from "../../completion/promptTokens";
 import type {CompletionRequest} from "../../engine/engine";
 import {LlamaRuntime} from "../../engine/llamaRuntime";
 import {LocalEngine} from "../../engine/localEngine";
-import {chooseThreads} from "../../engine/threads";
+import {chooseThreads} from "../../threads/cpuCores";
 import {stderrLogger} from "../../util/logger";
 import {integerOption, onePositional, requiredString, stringOption, UsageError, type CliCommand, type ParsedArgs} from "../cliCommand";
 

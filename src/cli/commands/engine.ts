@@ -1,8 +1,8 @@
 import {describeEngine, type EngineInfo} from "../../engine/engineInfo";
 import {LlamaRuntime, describeSelection, type GpuSetting} from "../../engine/llamaRuntime";
-import type {ThreadPlan, ThreadSettings} from "../../engine/threadPolicy";
-import {ThreadTuner} from "../../engine/threadTuner";
-import {physicalCoreCount} from "../../engine/threads";
+import type {ThreadPlan, ThreadSettings} from "../../threads/decideThreads";
+import {ThreadTuner} from "../../threads/threadTuner";
+import {physicalCoreCount} from "../../threads/cpuCores";
 import {silentLogger, stderrLogger, type Logger} from "../../util/logger";
 import {UsageError, type CliCommand, type CliIo, type ParsedArgs} from "../cliCommand";
 import {runEngineBuild} from "./engineBuild";

@@ -1,6 +1,6 @@
 import {join} from "node:path";
 import {GPU_SETTINGS, type GpuSetting} from "../../engine/llamaRuntime";
-import type {ThreadSettings} from "../../engine/threadPolicy";
+import type {ThreadSettings} from "../../threads/decideThreads";
 import {cliCacheDir} from "../cacheDir";
 import {UsageError, integerOption, stringOption, type ParsedArgs} from "../cliCommand";
 

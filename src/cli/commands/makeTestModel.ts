@@ -1,12 +1,12 @@
 import {resolve} from "node:path";
-import {makeTestModel} from "../../gguf/testModel";
-import {isTestModelPreset, TEST_MODEL_PRESETS} from "../../gguf/testModelPresets";
+import {makeGeneratedModel} from "../../gguf/generatedModel";
+import {isGeneratedModelPreset, GENERATED_MODEL_PRESETS} from "../../gguf/generatedModelPresets";
 import {BundledLlamaSource} from "../../llamaSource/bundledSource";
 import {formatBytes, formatCount} from "../../util/format";
 import {cliCacheDir} from "../cacheDir";
 import {integerOption, requiredString, stringOption, UsageError, type CliCommand} from "../cliCommand";
 
-const presetNames = Object.keys(TEST_MODEL_PRESETS).join("|");
+const presetNames = Object.keys(GENERATED_MODEL_PRESETS).join("|");
 
 export const makeTestModelCommand: CliCommand = {
     name: "make-test-model",
@@ -18,7 +18,7 @@ chat template, so the engine takes the same paths as with a real model. Its outp
 meaningless text. The same seed always writes a byte-identical file.
 
 Presets:
-${Object.entries(TEST_MODEL_PRESETS).map(([name, p]) => `  ${name.padEnd(11)} ${p.description}`).join("\n")}
+${Object.entries(GENERATED_MODEL_PRESETS).map(([name, p]) => `  ${name.padEnd(11)} ${p.description}`).join("\n")}
 `,
     options: {
         out: {type: "string"},
@@ -31,14 +31,14 @@ ${Object.entries(TEST_MODEL_PRESETS).map(([name, p]) => `  ${name.padEnd(11)} ${
     async run(args, io) {
         const outPath = resolve(requiredString(args, "out"));
         const preset = stringOption(args, "preset") ?? "tiny";
-        if (!isTestModelPreset(preset))
+        if (!isGeneratedModelPreset(preset))
             throw new UsageError(`--preset must be one of ${presetNames}, not "${preset}"`);
         const weightType = stringOption(args, "type") ?? "f16";
         if (weightType !== "f16" && weightType !== "f32")
             throw new UsageError(`--type must be f16 or f32, not "${weightType}"`);
         const seed = integerOption(args, "seed", 0, 0xffffffff) ?? 1;
         const startedAt = performance.now();
-        const info = await makeTestModel({
+        const info = await makeGeneratedModel({
             outPath, preset, seed, weightType, source: new BundledLlamaSource(cliCacheDir()), signal: io.signal
         });
         const seconds = (performance.now() - startedAt) / 1000;

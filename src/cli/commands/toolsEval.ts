@@ -4,7 +4,7 @@ import {assistantSystemPrompt} from "../../engine/chat/assistantPrompt";
 import {evaluateFunctionCalling} from "../../engine/chat/functionCallEval";
 import {LlamaRuntime} from "../../engine/llamaRuntime";
 import {LocalEngine} from "../../engine/localEngine";
-import {chooseThreads} from "../../engine/threads";
+import {chooseThreads} from "../../threads/cpuCores";
 import {BUILTIN_TOOLS} from "../../tools/builtinTools";
 import type {FunctionCallCase} from "../../tools/toolCallScoring";
 import {stderrLogger} from "../../util/logger";

@@ -1,7 +1,7 @@
 import {execFile} from "node:child_process";
 import {median} from "simple-statistics";
-import {planThreads} from "../threadPolicy";
-import {physicalCoreCount} from "../threads";
+import {planThreads} from "../../threads/decideThreads";
+import {physicalCoreCount} from "../../threads/cpuCores";
 import type {BuildGpu} from "./buildGpu";
 import type {EngineSlot} from "./localEngineBuilds";
 

@@ -1,0 +1,111 @@
+import {writeFile} from "node:fs/promises";
+import {join, resolve} from "node:path";
+import {LlamaRuntime} from "../../engine/llamaRuntime";
+import {DEFAULT_WINDOW, runAb} from "../runner/abRun";
+import {chooseThreads} from "../../threads/cpuCores";
+import {abJson} from "../report/abJson";
+import {abMarkdown} from "../report/abMarkdown";
+import {AB_METRICS, type AbMetric} from "../report/abReport";
+import {readTextSources} from "../corpus/textSources";
+import {MIN_WINDOW} from "../corpus/windows";
+import {stderrLogger} from "../../util/logger";
+import {cliCacheDir} from "../../cli/cacheDir";
+import {integerOption, stringOption, UsageError, type CliCommand, type ParsedArgs} from "../../cli/cliCommand";
+import {gpuOption} from "../../cli/commands/engineOptions";
+
+export const abCommand: CliCommand = {
+    name: "ab",
+    summary: "compare quantizations of one model: quality, tasks, speed, memory and energy",
+    help: `Usage: quantpilot ab REF CAND... [--text FILE]... [--window N] [--budget-seconds N]
+                     [--metrics quality,tasks,speed] [--threads N] [--json]
+
+Compares each candidate GGUF (CAND) with the reference (REF, usually the F16/BF16 file) on the
+built-in code and prose corpus and any --text files:
+  quality  KL divergence of the next-token distributions (mean, median, p99, bootstrap 95 % CI),
+           same top token rate, perplexity of both and ln(PPL ratio), delta-p percentiles
+  tasks    fill-in-the-middle on held-out lines (exact match, edit similarity) and a small
+           safety set (refusals), paired: flips, exact McNemar p, bootstrap CI of the difference
+  speed    prompt tokens/s, tg128 decode tokens/s, time to first token (median and range of 3+
+           runs), memory growth, energy per token where the machine exposes a counter
+With --json the last line is one JSON object (rates as fractions 0-1); a CI job can gate on it.
+The reference's results are cached, so adding a candidate later does not evaluate it again.
+
+Options:
+  --text FILE            also score this file (repeat for several); binary or huge files are skipped
+  --window N             tokens per window, llama-perplexity's -c (default ${DEFAULT_WINDOW})
+  --budget-seconds N     stop adding windows and task items when the run would take longer
+  --metrics LIST         any of quality,tasks,speed (default: all)
+  --threads N            CPU threads (default: the number of physical cores)
+  --context N            prompt length for the prompt-processing timing (default 1024)
+  --gpu MODE             auto | cpu | cuda | vulkan | metal (default auto)
+  --no-corpus            score only the --text files
+  --no-cache             neither read nor write the reference cache
+  --markdown FILE        also write the report as Markdown
+  --json                 print the result as one JSON object on the last line
+`,
+    options: {
+        text: {type: "string", multiple: true},
+        window: {type: "string"},
+        "budget-seconds": {type: "string"},
+        metrics: {type: "string"},
+        threads: {type: "string"},
+        context: {type: "string"},
+        gpu: {type: "string"},
+        "no-corpus": {type: "boolean"},
+        "no-cache": {type: "boolean"},
+        markdown: {type: "string"},
+        json: {type: "boolean"},
+        verbose: {type: "boolean"}
+    },
+    positionals: true,
+    async run(args, io) {
+        if (args.positionals.length < 2)
+            throw new UsageError("expected a reference GGUF and at least one candidate GGUF (see 'quantpilot ab --help')");
+        const [referencePath, ...candidatePaths] = args.positionals.map((p) => resolve(p));
+        const {sources, notes} = await readTextSources(((args.values.text as string[] | undefined) ?? []).map((p) => resolve(p)));
+        for (const note of notes)
+            io.note(`quantpilot: ${note}`);
+        const builtInCorpus = args.values["no-corpus"] !== true;
+        if (!builtInCorpus && sources.length === 0)
+            throw new UsageError("--no-corpus needs at least one readable --text file");
+        const runtime = new LlamaRuntime(stderrLogger(args.values.verbose === true));
+        let shown = -1;
+        try {
+            const report = await runAb({
+                referencePath: referencePath!, candidatePaths, runtime,
+                gpu: gpuOption(args, "auto"), threads: chooseThreads(integerOption(args, "threads", 1, 1024)).threads,
+                texts: sources, builtInCorpus, notes,
+                window: integerOption(args, "window", MIN_WINDOW, 1 << 16) ?? DEFAULT_WINDOW,
+                budgetSeconds: integerOption(args, "budget-seconds", 1) ?? null,
+                metrics: metricsOption(args),
+                completionContextSize: integerOption(args, "context", 16, 1 << 16) ?? 1024,
+                cacheDir: args.values["no-cache"] === true ? null : join(cliCacheDir(), "ab-reference"),
+                signal: io.signal,
+                onProgress: ({message, fraction}) => {
+                    const percent = Math.floor(fraction * 20) * 5;
+                    if (percent > shown) {
+                        shown = percent;
+                        io.note(`ab: ${percent}% ${message}`);
+                    }
+                }
+            });
+            const markdownPath = stringOption(args, "markdown");
+            if (markdownPath != null)
+                await writeFile(resolve(markdownPath), abMarkdown(report), "utf8");
+            io.out(args.values.json === true ? JSON.stringify(abJson(report)) : abMarkdown(report));
+        } finally {
+            await runtime.dispose();
+        }
+    }
+};
+
+function metricsOption(args: ParsedArgs): AbMetric[] {
+    const raw = stringOption(args, "metrics");
+    if (raw == null)
+        return [...AB_METRICS];
+    const names = raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    const unknown = names.filter((n) => !(AB_METRICS as readonly string[]).includes(n));
+    if (names.length === 0 || unknown.length > 0)
+        throw new UsageError(`--metrics takes a comma-separated list of ${AB_METRICS.join(", ")}${unknown.length > 0 ? `, not "${unknown.join(", ")}"` : ""}`);
+    return names as AbMetric[];
+}

@@ -1,0 +1,66 @@
+import type {Llama} from "node-llama-cpp";
+import {AB_CORPUS, CORPUS_SEPARATOR} from "../corpus/abCorpus";
+import {AbInputError} from "./abErrors";
+import type {TextSource} from "../corpus/textSources";
+import {checkSameVocabulary} from "../corpus/vocabularyCheck";
+import {readGgufHeader, type GgufHeader} from "../../gguf/ggufReader";
+import {SeededRandom} from "../../gguf/seededRandom";
+import {inspectModelFile, type ModelFileFacts} from "../../engine/modelFile";
+import {knownArchitectures} from "../../engine/nodeLlamaCpp";
+import type {TokenWindow} from "../corpus/windows";
+
+/** A model file as the A/B run needs it: what llama.cpp will see, and its raw header. */
+export interface AbModelFile {
+    readonly facts: ModelFileFacts;
+    readonly header: GgufHeader;
+}
+
+/**
+ * Reads and checks every file before anything is loaded: each must be a model llama.cpp
+ * accepts, candidates must differ from the reference file and share its vocabulary.
+ */
+export async function inspectAbModels(
+    referencePath: string, candidatePaths: readonly string[], signal?: AbortSignal
+): Promise<{reference: AbModelFile; candidates: AbModelFile[]}> {
+    if (candidatePaths.length === 0)
+        throw new AbInputError("Pick at least one candidate to compare with the reference.");
+    const architectures = await knownArchitectures();
+    const read = async (path: string): Promise<AbModelFile> => ({
+        facts: await inspectModelFile(path, architectures, signal),
+        header: await readGgufHeader(path, signal)
+    });
+    const reference = await read(referencePath);
+    const candidates: AbModelFile[] = [];
+    for (const path of candidatePaths) {
+        const candidate = await read(path);
+        checkSameVocabulary(reference.facts.fileName, reference.header, candidate.facts.fileName, candidate.header);
+        candidates.push(candidate);
+    }
+    return {reference, candidates};
+}
+
+/** The texts of a run: the built-in corpus (unless left out) and the user's files, in that order. */
+export function runTexts(userTexts: readonly TextSource[], builtInCorpus: boolean): TextSource[] {
+    const corpus: TextSource[] = builtInCorpus ? AB_CORPUS.map((d) => ({name: d.name, text: d.text, kind: d.kind})) : [];
+    return [...corpus, ...userTexts];
+}
+
+/**
+ * The texts as one token stream, as llama-perplexity reads one file holding all of them joined
+ * by blank lines. Tokenized with a vocabulary-only load of the reference (no weights read).
+ */
+export async function tokenizeTexts(llama: Llama, modelPath: string, texts: readonly TextSource[]): Promise<{tokens: number[]; bos: number | undefined}> {
+    const vocabulary = await llama.loadModel({modelPath, vocabOnly: true});
+    try {
+        const tokens = vocabulary.tokenize(texts.map((t) => t.text).join(CORPUS_SEPARATOR), false);
+        const bos = vocabulary.tokens.shouldPrependBosToken ? vocabulary.tokens.bos ?? undefined : undefined;
+        return {tokens, bos};
+    } finally {
+        await vocabulary.dispose();
+    }
+}
+
+/** Windows in a seeded random order: a budget that takes the first few still mixes code and prose. */
+export function shuffledWindows(windows: readonly TokenWindow[], seed: number): TokenWindow[] {
+    return new SeededRandom(seed, 0x3d).shuffle([...windows]);
+}
