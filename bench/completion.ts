@@ -27,6 +27,7 @@ import type {CompletionSettings} from "../src/completion/completionService";
 import {FIM_LAYOUTS} from "../src/completion/fimPrompt";
 import {LlamaRuntime} from "../src/engine/llamaRuntime";
 import {LocalEngine} from "../src/engine/localEngine";
+import {LocalCompleter} from "../src/completion/localCompleter";
 import {silentLogger} from "../src/util/logger";
 import {CACHE_DIR} from "../test/helpers/paths";
 import {quantizedTestModel} from "../test/helpers/testModels";
@@ -86,7 +87,7 @@ async function compare(trace: TypingTrace, model: string): Promise<void> {
         // without weight repacking it runs. A build without AMX (--llama-server) keeps repacking.
         ...(custom == null ? ["--no-repack"] : [])
     ], custom);
-    const ours = new QuantPilotReplay(engine, SETTINGS, trace);
+    const ours = new QuantPilotReplay(new LocalCompleter(engine), SETTINGS, trace);
     const client = new LlamaVscodeClient(server.url, {nPredict: maxTokens, tMaxPredictMs: maxTimeMs});
     const theirs = new TraceDocument(trace.file.text);
     let theirShown = "";
@@ -177,7 +178,7 @@ function report(ours: ReturnType<typeof summarize>, theirs: ReturnType<typeof su
  */
 async function compareLayouts(trace: TypingTrace, model: string): Promise<void> {
     const loaded = await Promise.all(FIM_LAYOUTS.map(() => loadEngine(model)));
-    const replays = FIM_LAYOUTS.map((layout, i) => new QuantPilotReplay(loaded[i]!.engine, {...SETTINGS, prefetch: false, layout}, trace));
+    const replays = FIM_LAYOUTS.map((layout, i) => new QuantPilotReplay(new LocalCompleter(loaded[i]!.engine), {...SETTINGS, prefetch: false, layout}, trace));
     const samples = FIM_LAYOUTS.map((): Sample[] => []);
     const events = trace.events.slice(0, Number(values.limit ?? 80));
     try {

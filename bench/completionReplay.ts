@@ -2,7 +2,7 @@ import {quantileSorted} from "simple-statistics";
 import {CompletionService, type CompletionSettings, type SuggestRequest} from "../src/completion/completionService";
 import {cursorContext} from "../src/completion/documentContext";
 import {DEFAULT_TEXT_WINDOW, prefixLinesNeeded, type TextWindow} from "../src/completion/cursorText";
-import type {Engine} from "../src/engine/engine";
+import type {CompletionBackend} from "../src/completion/completionRequest";
 import {silentLogger} from "../src/util/logger";
 import {TraceDocument, type TraceEvent, type TypingTrace} from "./completionTrace";
 
@@ -31,7 +31,7 @@ export class QuantPilotReplay {
     readonly document: TraceDocument;
     private shown = "";
 
-    constructor(engine: Engine, settings: CompletionSettings, private readonly trace: TypingTrace) {
+    constructor(engine: CompletionBackend, settings: CompletionSettings, private readonly trace: TypingTrace) {
         this.service = new CompletionService(engine, () => settings, silentLogger);
         this.document = new TraceDocument(trace.file.text);
         this.window = {...DEFAULT_TEXT_WINDOW, ...settings.window};

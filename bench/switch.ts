@@ -13,6 +13,7 @@ import {parseArgs} from "node:util";
 import {median} from "simple-statistics";
 import {cpus} from "node:os";
 import type {LoadOptions} from "../src/engine/localEngine";
+import {LocalCompleter} from "../src/completion/localCompleter";
 import {isGeneratedModelPreset} from "../src/gguf/generatedModelPresets";
 import {newTestEngine} from "../test/helpers/engine";
 import {quantizedTestModel} from "../test/helpers/testModels";
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
         await engine.unload();
 
         await engine.load(from, options);
-        await engine.complete({prefix: "def f(x):\n    ", suffix: "\n", maxTokens: 4}); // the source is really serving
+        await new LocalCompleter(engine).complete({prefix: "def f(x):\n    ", suffix: "\n", maxTokens: 4}); // the source is really serving
         let servingAt = 0;
         const listener = engine.onDidChangeModel((model) => {
             if (model?.path === to)

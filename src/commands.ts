@@ -21,19 +21,19 @@ const COMMANDS: Record<string, Handler> = {
     "quantpilot.showLog": (qp) => qp.log.show(),
     "quantpilot.toggleInlineCompletions": toggleCompletions,
     "quantpilot.reloadModel": (qp) => qp.models.loadFromSettings(true),
-    "quantpilot.unloadModel": (qp) => qp.engine.unload(),
+    "quantpilot.unloadModel": (qp) => qp.models.unload(),
     "quantpilot.showMenu": showMenu,
     "quantpilot.buildEngine": (qp) => buildEngineForThisMachine({
         log: qp.log, storageDir: qp.storageDir, gpu: qp.config.gpu,
-        modelPath: qp.engine.model?.path, runningGpu: qp.engine.model?.runtime.gpu ?? false
+        modelPath: qp.models.model?.path, runningGpu: qp.models.model?.runtime.gpu ?? false
     }),
     "quantpilot.measureThreads": (qp) => qp.threads.measureNow(),
     "quantpilot.openPanel": (qp) => qp.panel.open(),
-    "quantpilot.compareQuantizations": (qp, paths) => compareQuantizations(qp, qp.ab, Array.isArray(paths) ? paths.filter((p) => typeof p === "string") : undefined),
+    "quantpilot.compareQuantizations": (qp, paths) => compareQuantizations(qp.modelServices, qp.ab, Array.isArray(paths) ? paths.filter((p) => typeof p === "string") : undefined),
     "quantpilot.abHistory": (qp) => showAbHistory(qp.ab),
-    "quantpilot.switchQuantization": switchQuantization,
-    "quantpilot.quantizeModel": (qp, target) => quantizeModelCommand(qp, target),
-    "quantpilot.downloadModel": downloadModelCommand,
+    "quantpilot.switchQuantization": (qp) => switchQuantization(qp.modelServices),
+    "quantpilot.quantizeModel": (qp, target) => quantizeModelCommand(qp.modelServices, target),
+    "quantpilot.downloadModel": (qp) => downloadModelCommand(qp.modelServices),
     "quantpilot.models.refresh": (qp) => qp.modelManagement.view.refresh(),
     "quantpilot.models.load": (qp, node) => qp.modelManagement.load(node as ModelNode | undefined),
     "quantpilot.models.reveal": (qp, node) => qp.modelManagement.reveal(node as ModelNode | undefined),
@@ -63,7 +63,7 @@ async function selectModelFile(qp: QuantPilot): Promise<void> {
     const uri = picked?.[0];
     if (uri == null)
         return;
-    if (!await confirmFits(qp, uri.fsPath))
+    if (!await confirmFits(qp.modelServices, uri.fsPath))
         return;
     // Load first, persist after: a file that fails to load never replaces a working setting.
     const model = await qp.models.load(uri.fsPath, true);

@@ -1,120 +1,102 @@
 import * as vscode from "vscode";
-import {ENGINE_BUILD_SETTINGS, GPU_SETTINGS, type EngineBuildSetting, type GpuSetting} from "./engine/llamaRuntime";
+import type {EngineBuildSetting, GpuSetting} from "./engine/engineSettings";
+import {checkSetting, RELOAD_KEYS, SETTINGS, type SettingKey, type SettingValue} from "./settings/settingsSchema";
 
 const SECTION = "quantpilot";
 
-/** Settings whose change needs the model reloaded; every other setting applies live. */
-const RELOAD_KEYS = ["modelPath", "threads", "promptThreads", "decodeThreads", "gpu", "contextSize", "engine.build"] as const;
-
 export interface SettingProblem {
+    /** The full setting id, e.g. `quantpilot.ab.window`. */
     readonly key: string;
     readonly message: string;
 }
 
 /**
- * Typed access to QuantPilot's settings. Invalid values never reach the engine: each getter
- * falls back to the default and records a problem the caller shows once.
+ * Typed access to every QuantPilot setting, read live. One policy for bad values (see
+ * `checkSetting`): the default is used and the problem is reported once per bad value, through
+ * `onProblem` (the extension logs it and shows a warning that names the setting).
  */
 export class Config {
-    private readonly problems: SettingProblem[] = [];
+    /** Bad values already reported, per setting: a value is reported once, a new bad value again. */
+    private readonly reported = new Map<SettingKey, string>();
 
-    private get section(): vscode.WorkspaceConfiguration {
-        return vscode.workspace.getConfiguration(SECTION);
+    constructor(private readonly onProblem: (problem: SettingProblem) => void = () => undefined) {}
+
+    get<K extends SettingKey>(key: K): SettingValue<K> {
+        const raw = vscode.workspace.getConfiguration(SECTION).get<unknown>(key);
+        const checked = checkSetting(key, raw);
+        if (checked.problem == null) {
+            this.reported.delete(key);
+        } else {
+            const fingerprint = JSON.stringify(raw);
+            if (this.reported.get(key) !== fingerprint) {
+                this.reported.set(key, fingerprint);
+                this.onProblem({key: `${SECTION}.${key}`, message: checked.problem});
+            }
+        }
+        return checked.value;
+    }
+
+    /** Reads every setting once, so bad values are reported at start and after each change. */
+    checkAll(): void {
+        for (const key of Object.keys(SETTINGS) as SettingKey[])
+            this.get(key);
     }
 
     get modelPath(): string {
-        return this.section.get<string>("modelPath", "").trim();
+        return this.get("modelPath");
     }
 
     /** 0 means "choose from the machine". */
     get threads(): number {
-        return this.integer("threads", 0, 0);
+        return this.get("threads");
     }
 
     /** Threads for prompt processing only; 0 = measured or chosen. (Not "threads.prompt": a setting cannot also be a section.) */
     get promptThreads(): number {
-        return this.integer("promptThreads", 0, 0);
+        return this.get("promptThreads");
     }
 
     /** Threads for decoding only; 0 = measured or chosen. */
     get decodeThreads(): number {
-        return this.integer("decodeThreads", 0, 0);
+        return this.get("decodeThreads");
     }
 
     /** `quantpilot.engine.build`: "auto" uses a local build made on this machine when there is one. */
     get engineBuild(): EngineBuildSetting {
-        const value = this.section.get<string>("engine.build", "auto");
-        if ((ENGINE_BUILD_SETTINGS as readonly string[]).includes(value))
-            return value as EngineBuildSetting;
-        this.problem("engine.build", `"${value}" is not one of ${ENGINE_BUILD_SETTINGS.join(", ")}; using "auto"`);
-        return "auto";
+        return this.get("engine.build");
     }
 
     get gpu(): GpuSetting {
-        const value = this.section.get<string>("gpu", "auto");
-        if ((GPU_SETTINGS as readonly string[]).includes(value))
-            return value as GpuSetting;
-        this.problem("gpu", `"${value}" is not one of ${GPU_SETTINGS.join(", ")}; using "auto"`);
-        return "auto";
+        return this.get("gpu");
     }
 
     get contextSize(): number {
-        return this.integer("contextSize", 4096, 256);
+        return this.get("contextSize");
     }
 
     get completionsEnabled(): boolean {
-        return this.section.get<boolean>("completions.enabled", true);
-    }
-
-    get completionMaxTokens(): number {
-        return this.integer("completions.maxTokens", 64, 1);
-    }
-
-    get completionMaxTimeMs(): number {
-        return this.integer("completions.maxTimeMs", 2000, 50);
-    }
-
-    get completionDebounceMs(): number {
-        return this.integer("completions.debounceMs", 60, 0);
+        return this.get("completions.enabled");
     }
 
     /** Milliseconds between hardware samples while the panel is visible; applies live. */
     get panelSampleIntervalMs(): number {
-        return this.integer("panel.sampleIntervalMs", 1000, 100);
+        return this.get("panel.sampleIntervalMs");
     }
 
     async setModelPath(path: string): Promise<void> {
-        await this.section.update("modelPath", path, vscode.ConfigurationTarget.Global);
+        await vscode.workspace.getConfiguration(SECTION).update("modelPath", path, vscode.ConfigurationTarget.Global);
     }
 
     async setCompletionsEnabled(enabled: boolean): Promise<void> {
-        await this.section.update("completions.enabled", enabled, vscode.ConfigurationTarget.Global);
-    }
-
-    /** Problems found since the last call, each reported once. */
-    takeProblems(): SettingProblem[] {
-        return this.problems.splice(0);
+        await vscode.workspace.getConfiguration(SECTION).update("completions.enabled", enabled, vscode.ConfigurationTarget.Global);
     }
 
     /** Whether `event` changed a setting that needs the model reloaded, `except` aside. */
-    static needsReload(event: vscode.ConfigurationChangeEvent, except?: typeof RELOAD_KEYS[number]): boolean {
+    static needsReload(event: vscode.ConfigurationChangeEvent, except?: SettingKey): boolean {
         return RELOAD_KEYS.some((key) => key !== except && event.affectsConfiguration(`${SECTION}.${key}`));
     }
 
-    static affects(event: vscode.ConfigurationChangeEvent): boolean {
-        return event.affectsConfiguration(SECTION);
-    }
-
-    private integer(key: string, fallback: number, min: number): number {
-        const value = this.section.get<unknown>(key, fallback);
-        if (typeof value === "number" && Number.isInteger(value) && value >= min)
-            return value;
-        this.problem(key, `${JSON.stringify(value)} is not a whole number of at least ${min}; using ${fallback}`);
-        return fallback;
-    }
-
-    private problem(key: string, message: string): void {
-        if (!this.problems.some((p) => p.key === key))
-            this.problems.push({key: `${SECTION}.${key}`, message});
+    static affects(event: vscode.ConfigurationChangeEvent, key?: SettingKey): boolean {
+        return event.affectsConfiguration(key == null ? SECTION : `${SECTION}.${key}`);
     }
 }

@@ -1,69 +1,77 @@
 import * as vscode from "vscode";
+import {stat} from "node:fs/promises";
 import {join} from "node:path";
-import {Config} from "./config";
-import {LlamaRuntime} from "./engine/llamaRuntime";
-import {LocalEngine} from "./engine/localEngine";
-import {BundledLlamaSource} from "./llamaSource/bundledSource";
-import {ModelController} from "./models/modelController";
-import {StatusBar} from "./models/statusBar";
-import {QuantPilotInlineProvider} from "./completion/vscode/inlineProvider";
-import {ModelManagement} from "./models/modelManagement";
-import {PanelHost} from "./panel/panelHost";
 import {AbService} from "./ab/vscode/abService";
-import {ThreadTuning} from "./threads/vscode/threadTuning";
-import {offerRebuildWhenLocalBuildFails} from "./models/buildEngineCommand";
+import {registerAssistant} from "./assistant/registerAssistant";
+import {LocalCompleter} from "./completion/localCompleter";
+import {QuantPilotInlineProvider} from "./completion/vscode/inlineProvider";
+import {Config, type SettingProblem} from "./config";
+import {LlamaRuntime} from "./engine/llamaRuntime";
+import {LocalEngine, type LoadOptions} from "./engine/localEngine";
+import {ModelHost} from "./engine/modelHost";
+import {BundledLlamaSource} from "./llamaSource/bundledSource";
 import type {createLog} from "./log";
+import {offerRebuildWhenLocalBuildFails} from "./models/buildEngineCommand";
+import {ModelController} from "./models/modelController";
+import {ModelManagement} from "./models/modelManagement";
+import type {ModelServices} from "./models/modelServices";
+import {StatusBar} from "./models/statusBar";
+import {PanelHost} from "./panel/panelHost";
+import {ThreadTuning} from "./threads/vscode/threadTuning";
 
 /**
- * Everything the extension owns, in one place with one disposal list (the extension's lifetime).
- * The model's own lifetime (context, caches) lives in the engine and ends on every switch.
+ * Everything the extension owns, built in dependency order (each feature gets the few services it
+ * uses, built before it) and disposed in reverse. Two lifetimes: the extension's (this object) and
+ * the loaded model's (inside the engine, ended by every switch).
  */
 export class QuantPilot implements vscode.Disposable {
-    readonly config = new Config();
+    readonly storageDir: string;
+    readonly config: Config;
     readonly runtime: LlamaRuntime;
     readonly engine: LocalEngine;
-    readonly models: ModelController;
-    readonly statusBar = new StatusBar();
-    readonly llamaSource: BundledLlamaSource;
-    readonly completions: QuantPilotInlineProvider;
-    /** Models view, last-used tracking, quantization leftovers (src/models/). */
-    readonly modelManagement: ModelManagement;
-    /** Quantization A/B comparisons and their history (src/ab/, src/engine/scoring/). */
-    readonly ab: AbService;
-    /** The QuantPilot panel: hardware, model memory and speed, quantization switching (src/panel/). */
-    readonly panel: PanelHost;
-    /** The measured thread policy: prompt and decode threads per machine and model size (src/threadTuning.ts). */
     readonly threads: ThreadTuning;
+    /** The one owner of "which model is loaded"; commands load and unload through it. */
+    readonly models: ModelController;
+    readonly completions: QuantPilotInlineProvider;
+    readonly llamaSource: BundledLlamaSource;
+    /** What model management, the A/B and the panel share. */
+    readonly modelServices: ModelServices;
+    readonly modelManagement: ModelManagement;
+    readonly ab: AbService;
+    readonly panel: PanelHost;
+    private readonly statusBar = new StatusBar();
     private readonly disposables: vscode.Disposable[] = [];
 
-    constructor(readonly log: ReturnType<typeof createLog>, readonly storageDir: string) {
+    constructor(context: vscode.ExtensionContext, readonly log: ReturnType<typeof createLog>) {
+        this.storageDir = context.globalStorageUri.fsPath;
+        this.config = new Config((problem) => this.reportSettingProblem(problem));
         this.runtime = new LlamaRuntime(log, {engineBuild: this.config.engineBuild});
         this.engine = new LocalEngine(this.runtime, log);
         this.threads = new ThreadTuning(this.engine, () => ({
             threads: this.config.threads, prompt: this.config.promptThreads, decode: this.config.decodeThreads
-        }), log, storageDir);
-        this.models = new ModelController(this.engine, this.config, log, (modelBytes) => this.threads.loadThreads({
-            build: this.runtime.engine?.build ?? "prebuilt",
-            gpu: this.engine.model?.runtime.gpu ?? false,
-            modelBytes
-        }));
-        this.llamaSource = new BundledLlamaSource(join(storageDir, "cache"));
-        this.completions = new QuantPilotInlineProvider(this.engine, this.config, log, (summary) => {
+        }), log, this.storageDir);
+        const host = new ModelHost(this.engine, (path) => this.loadOptions(path));
+        this.models = new ModelController(host, this.config, log);
+        this.completions = new QuantPilotInlineProvider(new LocalCompleter(this.engine), this.config, log, (summary) => {
             this.statusBar.setLastCompletion(summary);
             this.refreshStatus();
         });
-        this.modelManagement = new ModelManagement(this);
-        this.ab = new AbService(this);
-        this.panel = new PanelHost(this);
+        this.llamaSource = new BundledLlamaSource(join(this.storageDir, "cache"));
+        this.modelServices = {models: this.models, config: this.config, runtime: this.runtime, log, storageDir: this.storageDir};
+        this.modelManagement = new ModelManagement(this.modelServices);
+        this.ab = new AbService(this.modelServices);
+        this.panel = new PanelHost({...this.modelServices, engine: this.engine, ab: this.ab});
         this.disposables.push(
             this.statusBar,
             this.threads,
             offerRebuildWhenLocalBuildFails(this.engine, this.runtime, log),
+            {dispose: () => host.dispose()},
             this.models,
             this.completions,
             this.modelManagement,
             this.ab,
             this.panel,
+            registerAssistant(context, {engine: this.engine, config: this.config, log}),
             this.models.onDidChangeState(() => {
                 this.completions.resetReports();
                 this.refreshStatus();
@@ -75,7 +83,7 @@ export class QuantPilot implements vscode.Disposable {
     }
 
     async start(): Promise<void> {
-        this.reportSettingProblems();
+        this.config.checkAll();
         if (this.config.modelPath === "") {
             this.refreshStatus();
             await this.offerFirstModel();
@@ -86,6 +94,16 @@ export class QuantPilot implements vscode.Disposable {
         if (state.kind === "failed")
             void vscode.window.showWarningMessage(`QuantPilot could not load its model: ${state.message}`, "Select Model File…", "Show Log")
                 .then((choice) => this.runMenuChoice(choice));
+    }
+
+    /** Prompt and decode threads (the measured policy), GPU and context for loading `path`. */
+    private async loadOptions(path: string): Promise<LoadOptions> {
+        // A missing file fails in the engine with a clear message; its size only sizes the thread plan.
+        const modelBytes = await stat(path).then((info) => info.size, () => 0);
+        const {threads, decodeThreads} = this.threads.loadThreads({
+            build: this.runtime.engine?.build ?? "prebuilt", gpu: this.engine.model?.runtime.gpu ?? false, modelBytes
+        });
+        return {gpu: this.config.gpu, threads, decodeThreads, contextSize: this.config.contextSize};
     }
 
     private async offerFirstModel(): Promise<void> {
@@ -109,7 +127,7 @@ export class QuantPilot implements vscode.Disposable {
     private onConfigChanged(event: vscode.ConfigurationChangeEvent): void {
         if (!Config.affects(event))
             return;
-        this.reportSettingProblems();
+        this.config.checkAll();
         this.runtime.setEngineBuild(this.config.engineBuild);
         if (Config.needsReload(event) && !this.onlySavedLoadedModel(event))
             void this.models.loadFromSettings(true);
@@ -121,17 +139,13 @@ export class QuantPilot implements vscode.Disposable {
      * only `modelPath`, to the model already loaded: reloading it would double the switch time.
      */
     private onlySavedLoadedModel(event: vscode.ConfigurationChangeEvent): boolean {
-        return !Config.needsReload(event, "modelPath") && this.config.modelPath !== "" && this.engine.model?.path === this.config.modelPath;
+        return !Config.needsReload(event, "modelPath") && this.config.modelPath !== "" && this.models.model?.path === this.config.modelPath;
     }
 
-    private reportSettingProblems(): void {
-        // Reading every setting once collects the invalid ones.
-        void [this.config.threads, this.config.promptThreads, this.config.decodeThreads, this.config.engineBuild, this.config.gpu, this.config.contextSize, this.config.completionMaxTokens,
-            this.config.completionMaxTimeMs, this.config.completionDebounceMs];
-        for (const problem of this.config.takeProblems()) {
-            this.log.warn(`Setting ${problem.key}: ${problem.message}`);
-            void vscode.window.showWarningMessage(`QuantPilot setting ${problem.key}: ${problem.message}.`);
-        }
+    /** A bad setting value: logged, and shown once with the setting's name and the value used instead. */
+    private reportSettingProblem(problem: SettingProblem): void {
+        this.log.warn(`Setting ${problem.key}: ${problem.message}`);
+        void vscode.window.showWarningMessage(`QuantPilot setting ${problem.key}: ${problem.message}.`);
     }
 
     private refreshStatus(): void {

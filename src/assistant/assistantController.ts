@@ -1,11 +1,13 @@
 import * as vscode from "vscode";
 import {assistantSystemPrompt} from "../engine/chat/assistantPrompt";
 import type {AssistantTurn, ChatTurn} from "../engine/chat/chatTranscript";
-import {ToolChat, type TurnEvent} from "../engine/chat/toolChat";
+import {ToolChat} from "../engine/chat/toolChat";
+import type {TurnEvent} from "../engine/chat/turnEmitter";
 import type {LocalEngine} from "../engine/localEngine";
 import {workspaceRoots} from "../tools/vscode/vscodeToolEnvironment";
 import type {Logger} from "../util/logger";
 import {ApprovalBroker} from "./approvalBroker";
+import type {Config} from "../config";
 import {readAssistantSettings} from "./assistantSettings";
 import {TestChatScript} from "./assistantTestHooks";
 import {assistantTools, toolsStatus} from "./assistantTools";
@@ -31,7 +33,12 @@ export class AssistantController implements vscode.Disposable {
     private post: (message: HostMessage) => void = () => undefined;
     private readonly disposables: vscode.Disposable[] = [];
 
-    constructor(private readonly engine: LocalEngine, workspaceState: vscode.Memento, private readonly log: Logger) {
+    constructor(
+        private readonly engine: LocalEngine,
+        workspaceState: vscode.Memento,
+        private readonly config: Config,
+        private readonly log: Logger
+    ) {
         this.chat = new ToolChat(engine);
         this.store = new ConversationStore(workspaceState);
         this.conversation = this.store.current();
@@ -137,7 +144,7 @@ export class AssistantController implements vscode.Disposable {
     }
 
     private async runTurn(text: string, running: {readonly abort: AbortController; readonly turn: AssistantTurn}): Promise<void> {
-        const settings = readAssistantSettings();
+        const settings = readAssistantSettings(this.config);
         const model = this.engine.model;
         const status = toolsStatus(model);
         const tools = status.available ? assistantTools({approvals: this.approvals, reviewer: this.reviewer, log: this.log}, settings) : [];

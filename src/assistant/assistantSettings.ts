@@ -1,4 +1,4 @@
-import * as vscode from "vscode";
+import type {Config} from "../config";
 
 /** The assistant's settings (`quantpilot.assistant.*`), read when a turn starts, so changes apply live. */
 export interface AssistantSettings {
@@ -9,21 +9,12 @@ export interface AssistantSettings {
     readonly otherExtensionTools: boolean;
 }
 
-export function readAssistantSettings(): AssistantSettings {
-    const section = vscode.workspace.getConfiguration("quantpilot.assistant");
+export function readAssistantSettings(config: Config): AssistantSettings {
     return {
-        maxToolRounds: clampInteger(section.get("maxToolRounds"), 8, 1, 50),
-        temperature: clampNumber(section.get("temperature"), 0.2, 0, 2),
-        maxReplyTokens: clampInteger(section.get("maxReplyTokens"), 1024, 16, 32_768),
-        commandTimeoutSeconds: clampInteger(section.get("commandTimeoutSeconds"), 300, 1, 86_400),
-        otherExtensionTools: section.get("otherExtensionTools") !== false
+        maxToolRounds: config.get("assistant.maxToolRounds"),
+        temperature: config.get("assistant.temperature"),
+        maxReplyTokens: config.get("assistant.maxReplyTokens"),
+        commandTimeoutSeconds: config.get("assistant.commandTimeoutSeconds"),
+        otherExtensionTools: config.get("assistant.otherExtensionTools")
     };
-}
-
-function clampNumber(value: unknown, fallback: number, min: number, max: number): number {
-    return typeof value === "number" && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
-}
-
-function clampInteger(value: unknown, fallback: number, min: number, max: number): number {
-    return Math.round(clampNumber(value, fallback, min, max));
 }

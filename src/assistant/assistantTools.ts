@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import type {ChatTool} from "../engine/chat/chatTool";
-import type {ModelDescription} from "../engine/engine";
+import type {ModelDescription} from "../engine/modelDescription";
 import {BUILTIN_TOOLS} from "../tools/builtinTools";
 import {asChatTool} from "../tools/chatToolAdapter";
 import {externalTools} from "../tools/vscode/externalTools";

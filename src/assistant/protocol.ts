@@ -5,7 +5,7 @@
  * then pushes changes.
  */
 import type {ChatTurn} from "../engine/chat/chatTranscript";
-import type {TurnEvent} from "../engine/chat/toolChat";
+import type {TurnEvent} from "../engine/chat/turnEmitter";
 
 export interface ConversationSummary {
     readonly id: string;

@@ -1,4 +1,5 @@
 import * as vscode from "vscode";
+import type {Config} from "../config";
 import type {LocalEngine} from "../engine/localEngine";
 import type {Logger} from "../util/logger";
 import {AssistantController} from "./assistantController";
@@ -8,8 +9,16 @@ import {ASSISTANT_VIEW_ID, AssistantViewProvider} from "./assistantViewProvider"
  * Registers the Assistant view and its commands. Every command id here is declared in
  * package.json's `contributes.commands`; the view in `contributes.views`.
  */
-export function registerAssistant(context: vscode.ExtensionContext, engine: LocalEngine, log: Logger): vscode.Disposable {
-    const controller = new AssistantController(engine, context.workspaceState, log);
+/** What the assistant needs, built before it. */
+export interface AssistantServices {
+    readonly engine: LocalEngine;
+    readonly config: Config;
+    readonly log: Logger;
+}
+
+export function registerAssistant(context: vscode.ExtensionContext, services: AssistantServices): vscode.Disposable {
+    const {engine, config, log} = services;
+    const controller = new AssistantController(engine, context.workspaceState, config, log);
     const provider = new AssistantViewProvider(controller, context.extensionUri, log);
     const decideActive = (approve: boolean) => {
         const callId = controller.reviewer.activeCallId() ?? controller.approvals.latest("change")?.callId;

@@ -1,4 +1,5 @@
-import type {CompletionResult} from "../engine/engine";
+import type {RequestMetrics} from "../engine/requestMetrics";
+import type {CompletionResult} from "./completionRequest";
 
 /**
  * Where a suggestion came from: the model; the result cache (an exact earlier answer); a prefetch
@@ -62,4 +63,22 @@ export function summarizeMetrics(metrics: CompletionMetrics): string {
         return `${ms} · ${metrics.source}`;
     const headStart = metrics.headStartMs != null ? ` · prefetch taken over ${Math.round(metrics.headStartMs)} ms in` : "";
     return `${ms} · ${model.promptTokensEvaluated} evaluated / ${model.promptTokensReused} reused · ${model.tokensPerSecond.toFixed(0)} tok/s${headStart}`;
+}
+
+/** What the panel lists for one completion the model answered. */
+export function completionMetrics(result: CompletionResult, modelFileName: string, at = Date.now()): RequestMetrics {
+    return {
+        at,
+        kind: "completion",
+        modelFileName,
+        ttftMs: result.ttftMs,
+        promptTokensPerSecond: result.promptTokensEvaluated > 0 && result.ttftMs > 0
+            ? result.promptTokensEvaluated / (result.ttftMs / 1000)
+            : null,
+        tokensPerSecond: result.tokensPerSecond,
+        promptTokensEvaluated: result.promptTokensEvaluated,
+        promptTokensReused: result.promptTokensReused,
+        tokens: result.tokens,
+        totalMs: result.totalMs
+    };
 }

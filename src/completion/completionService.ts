@@ -1,4 +1,4 @@
-import type {CompletionRequest, CompletionResult, Engine} from "../engine/engine";
+import type {CompletionBackend, CompletionRequest, CompletionResult} from "./completionRequest";
 import {isAbortError} from "../util/abort";
 import type {Logger} from "../util/logger";
 import {modelWork, type CompletionMetrics, type SuggestionSource} from "./completionMetrics";
@@ -93,7 +93,7 @@ export class CompletionService {
     private prefetching: Prefetching | undefined;
 
     constructor(
-        private readonly engine: Engine,
+        private readonly engine: CompletionBackend,
         private readonly settings: () => CompletionSettings,
         private readonly log: Logger,
         readonly ring: ContextRing = new ContextRing()

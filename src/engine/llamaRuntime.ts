@@ -2,16 +2,8 @@ import type {Llama, LlamaLogLevel} from "node-llama-cpp";
 import type {Logger} from "../util/logger";
 import {describeBuildGpu} from "./build/buildGpu";
 import {LocalEngineBuilds, PREBUILT_SLOT, slotCmakeOptions, type EngineBuildRecord, type EngineSlot} from "./build/localEngineBuilds";
+import type {EngineBuildSetting, GpuSetting} from "./engineSettings";
 import {loadNodeLlamaCpp} from "./nodeLlamaCpp";
-
-export type GpuSetting = "auto" | "cpu" | "cuda" | "vulkan" | "metal";
-
-export const GPU_SETTINGS: readonly GpuSetting[] = ["auto", "cpu", "cuda", "vulkan", "metal"];
-
-/** `quantpilot.engine.build`: "auto" uses QuantPilot's local build when there is one; "prebuilt" never does. */
-export type EngineBuildSetting = "auto" | "prebuilt";
-
-export const ENGINE_BUILD_SETTINGS: readonly EngineBuildSetting[] = ["auto", "prebuilt"];
 
 /** Which engine the current backend is, and why: for `inspect`, the panel and the log. */
 export interface EngineSelection {

@@ -1,15 +1,16 @@
 import {freemem} from "node:os";
 import type {Llama, LlamaModel} from "node-llama-cpp";
 import type {Logger} from "../util/logger";
-import {isAbortError} from "../util/abort";
-import type {CompletionRequest, CompletionResult, Engine, ModelDescription, WarmResult} from "./engine";
-import {ModelLoadError, NoModelLoadedError, isUserFacingEngineError} from "./errors";
+import {abortError, isAbortError} from "../util/abort";
+import type {ModelDescription} from "./modelDescription";
+import {ModelLoadError, isUserFacingEngineError} from "./errors";
 import {LoadedModel} from "./loadedModel";
-import type {GpuSetting, LlamaRuntime} from "./llamaRuntime";
+import type {LlamaRuntime} from "./llamaRuntime";
+import type {GpuSetting} from "./engineSettings";
 import {inspectModelFile, type ModelFileFacts} from "./modelFile";
 import {knownArchitectures, loadNodeLlamaCpp} from "./nodeLlamaCpp";
 import {checkMemoryFits} from "./memoryFit";
-import {completionMetrics, RequestMetricsSink} from "./requestMetrics";
+import {RequestMetricsSink} from "./requestMetrics";
 import {useServingThreads} from "../threads/applyThreads";
 
 export interface LoadOptions {
@@ -28,17 +29,26 @@ export interface LoadProgress {
     readonly onProgress?: (fraction: number) => void;
 }
 
-type ModelListener = (model: ModelDescription | undefined) => void;
+export type ModelListener = (model: ModelDescription | undefined) => void;
+
+/** What loads and unloads models: `LocalEngine`, or a test double. `ModelHost` drives it. */
+export interface ModelLoader {
+    readonly model: ModelDescription | undefined;
+    load(path: string, options: LoadOptions, progress?: LoadProgress): Promise<ModelDescription>;
+    unload(): Promise<void>;
+    onDidChangeModel(listener: ModelListener): {dispose(): void};
+}
 
 /**
- * The in-process engine: loads GGUF models with node-llama-cpp and serves completions from the
- * loaded one. A load that fails or is cancelled leaves the previous model serving; a successful
- * one replaces it only once the new model is ready.
+ * The in-process engine: loads GGUF models with node-llama-cpp and offers the loaded one for
+ * tokenizing, evaluating and generating (`loaded`). A load that fails or is cancelled leaves the
+ * previous model serving; a successful one replaces it only once the new model is ready.
+ * In the extension, only `ModelHost` loads and unloads; everything else reads.
  */
-export class LocalEngine implements Engine {
+export class LocalEngine implements ModelLoader {
     private active: LoadedModel | undefined;
     private readonly listeners = new Set<ModelListener>();
-    /** How each completion went, for the panel. */
+    /** How each request to the loaded model went, for the panel. */
     readonly requests = new RequestMetricsSink();
 
     constructor(
@@ -48,7 +58,7 @@ export class LocalEngine implements Engine {
         private readonly freeMemory: () => number = freemem
     ) {}
 
-    /** The loaded model with its runtime objects, for the engine's own features (chat, scoring). */
+    /** The loaded model: for completions (as a `TextModel`) and the engine's own features (chat, memory). */
     get loaded(): LoadedModel | undefined {
         return this.active;
     }
@@ -60,25 +70,6 @@ export class LocalEngine implements Engine {
     onDidChangeModel(listener: ModelListener): {dispose(): void} {
         this.listeners.add(listener);
         return {dispose: () => this.listeners.delete(listener)};
-    }
-
-    complete(request: CompletionRequest): Promise<CompletionResult> {
-        const active = this.active;
-        if (active == null)
-            return Promise.reject(new NoModelLoadedError());
-        const result = active.complete(request);
-        if (!this.requests.hasListeners)
-            return result;
-        return result.then((r) => {
-            this.requests.push(completionMetrics(r, active.description.fileName));
-            return r;
-        });
-    }
-
-    warm(request: CompletionRequest): Promise<WarmResult> {
-        if (this.active == null)
-            return Promise.reject(new NoModelLoadedError());
-        return this.active.warm(request);
     }
 
     async load(path: string, options: LoadOptions, progress: LoadProgress = {}): Promise<ModelDescription> {
@@ -94,6 +85,11 @@ export class LocalEngine implements Engine {
         } catch (err) {
             await model.dispose();
             throw err;
+        }
+        if (progress.signal?.aborted === true) {
+            // Cancelled or superseded while the context was made: the new model never serves.
+            await next.dispose();
+            throw progress.signal.reason ?? abortError();
         }
         const previous = this.active;
         this.active = next;

@@ -1,5 +1,3 @@
-import type {CompletionResult} from "./engine";
-
 /** How one request to the model went: what the panel charts and lists. */
 export interface RequestMetrics {
     /** Epoch milliseconds when it finished. */
@@ -47,21 +45,4 @@ export class RequestMetricsSink {
     get hasListeners(): boolean {
         return this.listeners.size > 0;
     }
-}
-
-export function completionMetrics(result: CompletionResult, modelFileName: string, at = Date.now()): RequestMetrics {
-    return {
-        at,
-        kind: "completion",
-        modelFileName,
-        ttftMs: result.ttftMs,
-        promptTokensPerSecond: result.promptTokensEvaluated > 0 && result.ttftMs > 0
-            ? result.promptTokensEvaluated / (result.ttftMs / 1000)
-            : null,
-        tokensPerSecond: result.tokensPerSecond,
-        promptTokensEvaluated: result.promptTokensEvaluated,
-        promptTokensReused: result.promptTokensReused,
-        tokens: result.tokens,
-        totalMs: result.totalMs
-    };
 }

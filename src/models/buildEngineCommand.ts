@@ -5,7 +5,8 @@ import {extensionCliLauncher, type BuildComparison} from "../engine/build/buildC
 import {describeBuildGpu} from "../engine/build/buildGpu";
 import {buildEngine, type EngineBuildResult} from "../engine/build/engineBuild";
 import {LocalEngineBuilds} from "../engine/build/localEngineBuilds";
-import type {GpuSetting, LlamaRuntime} from "../engine/llamaRuntime";
+import type {LlamaRuntime} from "../engine/llamaRuntime";
+import type {GpuSetting} from "../engine/engineSettings";
 import type {LocalEngine} from "../engine/localEngine";
 import {isAbortError} from "../util/abort";
 import type {Logger} from "../util/logger";

@@ -4,7 +4,7 @@ import {approxFileBytes, builtInCatalog, downloadUri, type CatalogModel} from ".
 import {downloadModel, type DownloadProgress} from "../quant/downloadModel";
 import {recommendModel, type Recommendation} from "../quant/recommendModel";
 import {OfflineError} from "../quant/remoteFile";
-import type {QuantPilot} from "../quantPilot";
+import type {ModelServices} from "./modelServices";
 import {formatBytes} from "../util/format";
 import {toAbortSignal} from "../vscodeUtil/cancellation";
 import {modelsDir} from "./modelsDir";
@@ -17,12 +17,12 @@ type QuantItem = vscode.QuickPickItem & {quant?: string};
 const running = new Set<string>();
 
 /**
- * `QuantPilot: Download Model…`: picks a model from the built-in catalog (the one that suits
+ * `ModelServices: Download Model…`: picks a model from the built-in catalog (the one that suits
  * this machine's free memory marked), then a quantization, and downloads it into the models
  * folder with a cancellable progress notification. A cancelled download resumes next time.
  */
-export async function downloadModelCommand(qp: QuantPilot): Promise<void> {
-    const recommendation = await recommendationFor(qp);
+export async function downloadModelCommand(services: ModelServices): Promise<void> {
+    const recommendation = await recommendationFor(services);
     const model = await pickModel(recommendation);
     if (model == null)
         return;
@@ -36,22 +36,22 @@ export async function downloadModelCommand(qp: QuantPilot): Promise<void> {
     }
     running.add(uri);
     try {
-        const path = await downloadWithProgress(qp, uri, `${model.name} ${quant}`);
+        const path = await downloadWithProgress(services, uri, `${model.name} ${quant}`);
         if (path == null)
             return;
         const choice = await vscode.window.showInformationMessage(`Downloaded ${model.name} ${quant}.`, "Load It");
         if (choice === "Load It")
-            await switchTo(qp, path);
+            await switchTo(services, path);
     } finally {
         running.delete(uri);
     }
 }
 
-async function downloadWithProgress(qp: QuantPilot, uri: string, label: string): Promise<string | undefined> {
-    const directory = modelsDir(qp.storageDir);
+async function downloadWithProgress(services: ModelServices, uri: string, label: string): Promise<string | undefined> {
+    const directory = modelsDir(services);
     try {
         const result = await vscode.window.withProgress(
-            {location: vscode.ProgressLocation.Notification, title: `QuantPilot: downloading ${label}`, cancellable: true},
+            {location: vscode.ProgressLocation.Notification, title: `ModelServices: downloading ${label}`, cancellable: true},
             async (progress, token) => {
                 const abort = toAbortSignal(token);
                 let reported = 0;
@@ -68,17 +68,17 @@ async function downloadWithProgress(qp: QuantPilot, uri: string, label: string):
                     abort.dispose();
                 }
             });
-        qp.log.info(`Downloaded ${uri} to ${result.path} (${formatBytes(result.sizeBytes)} in ${result.seconds.toFixed(0)} s, ` +
+        services.log.info(`Downloaded ${uri} to ${result.path} (${formatBytes(result.sizeBytes)} in ${result.seconds.toFixed(0)} s, ` +
             `checksum ${result.checksum})`);
         return result.path;
     } catch (err) {
         if ((err as Error)?.name === "AbortError") {
-            qp.log.info(`Download of ${uri} paused`);
+            services.log.info(`Download of ${uri} paused`);
             void vscode.window.showInformationMessage(`Download of ${label} paused. Download it again to continue where it stopped.`);
             return undefined;
         }
         if (err instanceof OfflineError) {
-            qp.log.info(err.message);
+            services.log.info(err.message);
             const choice = await vscode.window.showWarningMessage(err.message, "Use a Local File…");
             if (choice != null)
                 await vscode.commands.executeCommand("quantpilot.selectModelFile");
@@ -98,14 +98,14 @@ export function describeProgress(p: DownloadProgress): string {
     return parts.join(" · ");
 }
 
-async function recommendationFor(qp: QuantPilot): Promise<Recommendation | undefined> {
+async function recommendationFor(services: ModelServices): Promise<Recommendation | undefined> {
     let freeVramBytes = 0;
     try {
-        const llama = await qp.runtime.get(qp.config.gpu);
+        const llama = await services.runtime.get(services.config.gpu);
         if (llama.gpu !== false)
             freeVramBytes = (await llama.getVramState()).free;
     } catch (err) {
-        qp.log.debug(`No GPU memory figure for the recommendation: ${(err as Error).message}`);
+        services.log.debug(`No GPU memory figure for the recommendation: ${(err as Error).message}`);
     }
     return recommendModel(builtInCatalog(), "completions", {freeRamBytes: freemem(), freeVramBytes});
 }

@@ -1,15 +1,15 @@
 import * as vscode from "vscode";
 import {basename} from "node:path";
 import {describeFit, estimateFit, type FitEstimate} from "../quant/fit";
-import type {QuantPilot} from "../quantPilot";
+import type {ModelServices} from "./modelServices";
 
 /** The fit of `path` with the configured GPU and context, or undefined when it cannot be estimated. */
-export async function fitFor(qp: QuantPilot, path: string): Promise<FitEstimate | undefined> {
+export async function fitFor(services: ModelServices, path: string): Promise<FitEstimate | undefined> {
     try {
-        const llama = await qp.runtime.get(qp.config.gpu);
-        return await estimateFit(llama, path, {contextSize: qp.config.contextSize});
+        const llama = await services.runtime.get(services.config.gpu);
+        return await estimateFit(llama, path, {contextSize: services.config.contextSize});
     } catch (err) {
-        qp.log.debug(`Could not estimate the memory ${basename(path)} needs: ${(err as Error).message}`);
+        services.log.debug(`Could not estimate the memory ${basename(path)} needs: ${(err as Error).message}`);
         return undefined;
     }
 }
@@ -18,11 +18,11 @@ export async function fitFor(qp: QuantPilot, path: string): Promise<FitEstimate 
  * Asks before loading a model that will not fit in the memory free now. Unloading the current
  * model first is offered, since it is often what frees enough. Returns whether to go on.
  */
-export async function confirmFits(qp: QuantPilot, path: string, known?: FitEstimate): Promise<boolean> {
-    const fit = known ?? await fitFor(qp, path);
+export async function confirmFits(services: ModelServices, path: string, known?: FitEstimate): Promise<boolean> {
+    const fit = known ?? await fitFor(services, path);
     if (fit == null || fit.verdict !== "none")
         return true;
-    const unload = qp.engine.model != null && qp.engine.model.path !== path ? "Unload Current Model, Then Load" : undefined;
+    const unload = services.models.model != null && services.models.model.path !== path ? "Unload Current Model, Then Load" : undefined;
     const choice = await vscode.window.showWarningMessage(
         `${basename(path)} will probably not fit: ${describeFit(fit)}.`,
         {modal: true, detail: "Loading it may fail, or make the computer swap. A smaller quantization or a shorter context needs less memory."},
@@ -31,8 +31,8 @@ export async function confirmFits(qp: QuantPilot, path: string, known?: FitEstim
     if (choice == null)
         return false;
     if (choice === unload) {
-        qp.log.info(`Unloading ${qp.engine.model?.fileName ?? "the current model"} to make room for ${basename(path)}`);
-        await qp.engine.unload();
+        services.log.info(`Unloading ${services.models.model?.fileName ?? "the current model"} to make room for ${basename(path)}`);
+        await services.models.unload();
     }
     return true;
 }

@@ -1,122 +1,92 @@
 import * as vscode from "vscode";
 import {watchFile, unwatchFile, type Stats} from "node:fs";
 import type {Config} from "../config";
-import type {LocalEngine} from "../engine/localEngine";
-import type {ModelDescription} from "../engine/engine";
-import {stat} from "node:fs/promises";
+import type {ModelDescription} from "../engine/modelDescription";
+import type {LoadFailure, ModelHost, ModelState} from "../engine/modelHost";
 import {toAbortSignal} from "../vscodeUtil/cancellation";
 import {reportUserActionError} from "../vscodeUtil/errors";
 import type {Logger} from "../util/logger";
 import {isAbortError} from "../util/abort";
 
-export type ModelState =
-    | {readonly kind: "none"}
-    | {readonly kind: "loading"; readonly path: string}
-    | {readonly kind: "ready"; readonly model: ModelDescription}
-    | {readonly kind: "failed"; readonly path: string; readonly message: string; readonly previous?: ModelDescription};
-
 /**
- * Keeps the loaded model in step with the settings: loads on start and whenever a setting that
- * needs a reload changes, with a cancellable progress notification, and reports failures while
- * the previous model keeps serving.
+ * The VS Code face of the model host: loads with a cancellable progress notification, reports
+ * failures (as notifications when the user asked, in the log otherwise), follows the settings,
+ * and warns when the loaded file is deleted. The state itself is `ModelHost`'s.
  */
 export class ModelController implements vscode.Disposable {
-    private readonly stateEmitter = new vscode.EventEmitter<ModelState>();
-    readonly onDidChangeState = this.stateEmitter.event;
-    private currentState: ModelState = {kind: "none"};
-    private pending: vscode.CancellationTokenSource | undefined;
     private watchedPath: string | undefined;
-    private failure: {readonly path: string; readonly message: string} | undefined;
+    private readonly subscription: {dispose(): void};
 
     constructor(
-        private readonly engine: LocalEngine,
+        private readonly host: ModelHost,
         private readonly config: Config,
-        private readonly log: Logger,
-        /** Prompt and decode threads for a model of this size (the measured thread policy). */
-        private readonly planThreads: (modelBytes: number) => {threads: number; decodeThreads: number}
-    ) {}
+        private readonly log: Logger
+    ) {
+        this.subscription = host.onDidChangeState((state) => this.watch(state.kind === "ready" ? state.model.path : undefined));
+    }
 
     get state(): ModelState {
-        return this.currentState;
+        return this.host.state;
     }
 
-    /**
-     * Why the newest load failed, kept until a load succeeds: when a previous model keeps
-     * serving, the state is "ready" again and views (the panel) show this next to it.
-     */
-    get lastFailure(): {readonly path: string; readonly message: string} | undefined {
-        return this.failure;
+    get model(): ModelDescription | undefined {
+        return this.host.model;
     }
 
-    /** Loads what the settings name; `userAction` decides whether failures are notifications. */
+    get lastFailure(): LoadFailure | undefined {
+        return this.host.lastFailure;
+    }
+
+    onDidChangeState(listener: (state: ModelState) => void): vscode.Disposable {
+        const subscription = this.host.onDidChangeState(listener);
+        return new vscode.Disposable(() => subscription.dispose());
+    }
+
+    /** Loads what the settings name (or unloads when they name nothing). */
     async loadFromSettings(userAction: boolean): Promise<void> {
         const path = this.config.modelPath;
-        if (path === "") {
-            await this.engine.unload();
-            this.unwatch();
-            this.setState({kind: "none"});
-            return;
-        }
-        await this.load(path, userAction);
+        if (path === "")
+            await this.host.unload();
+        else
+            await this.load(path, userAction);
     }
 
+    /** Loads `path` with a progress notification; undefined when it failed, was cancelled or superseded. */
     async load(path: string, userAction: boolean): Promise<ModelDescription | undefined> {
-        this.pending?.cancel();
-        const source = new vscode.CancellationTokenSource();
-        this.pending = source;
-        const previous = this.engine.model;
-        this.setState({kind: "loading", path});
         try {
-            const model = await this.loadWithProgress(path, source.token);
-            this.failure = undefined;
-            this.setState({kind: "ready", model});
-            this.watch(model.path);
-            return model;
+            return await vscode.window.withProgress(
+                {location: vscode.ProgressLocation.Notification, title: `QuantPilot: loading ${shortName(path)}`, cancellable: true},
+                (progress, token) => this.loadReporting(path, progress, token)
+            );
         } catch (err) {
-            if (source.token.isCancellationRequested && this.pending !== source)
-                return undefined; // superseded by a newer load, which owns the state now
-            this.failure = isAbortError(err) ? undefined : {path, message: messageOf(err)};
-            this.setState(previous != null
-                ? {kind: "ready", model: previous}
-                : {kind: "failed", path, message: isAbortError(err) ? "loading was cancelled" : messageOf(err)});
             if (userAction)
                 await reportUserActionError(this.log, `Loading ${path}`, err);
             else if (!isAbortError(err))
-                this.log.error(`Loading ${path}: ${messageOf(err)}`);
+                this.log.error(`Loading ${path}: ${err instanceof Error ? err.message : String(err)}`);
             return undefined;
-        } finally {
-            if (this.pending === source)
-                this.pending = undefined;
-            source.dispose();
         }
     }
 
-    private async loadWithProgress(path: string, token: vscode.CancellationToken): Promise<ModelDescription> {
-        // A missing file fails in the engine with a clear message; its size only sizes the thread plan.
-        const modelBytes = await stat(path).then((info) => info.size, () => 0);
-        const {threads, decodeThreads} = this.planThreads(modelBytes);
-        const options = {gpu: this.config.gpu, threads, decodeThreads, contextSize: this.config.contextSize};
-        return await vscode.window.withProgress(
-            {location: vscode.ProgressLocation.Notification, title: `QuantPilot: loading ${shortName(path)}`, cancellable: true},
-            async (progress, progressToken) => {
-                const abort = toAbortSignal(progressToken);
-                const outer = toAbortSignal(token);
-                let reported = 0;
-                try {
-                    return await this.engine.load(path, options, {
-                        signal: AbortSignal.any([abort.signal, outer.signal]),
-                        onProgress: (fraction) => {
-                            const percent = Math.round(fraction * 100);
-                            progress.report({increment: percent - reported});
-                            reported = percent;
-                        }
-                    });
-                } finally {
-                    abort.dispose();
-                    outer.dispose();
+    /** Frees the model now (the settings still name it, so the next start loads it again). */
+    unload(): Promise<void> {
+        return this.host.unload();
+    }
+
+    private async loadReporting(path: string, progress: vscode.Progress<{increment: number}>, token: vscode.CancellationToken): Promise<ModelDescription | undefined> {
+        const abort = toAbortSignal(token);
+        let reported = 0;
+        try {
+            return await this.host.load(path, {
+                signal: abort.signal,
+                onProgress: (fraction) => {
+                    const percent = Math.round(fraction * 100);
+                    progress.report({increment: percent - reported});
+                    reported = percent;
                 }
-            }
-        );
+            });
+        } finally {
+            abort.dispose();
+        }
     }
 
     /**
@@ -124,40 +94,32 @@ export class ModelController implements vscode.Disposable {
      * know before the next reload fails. Polling is used because the file is usually outside the
      * workspace, where VS Code's watchers do not reach.
      */
-    private watch(path: string): void {
-        this.unwatch();
+    private watch(path: string | undefined): void {
+        if (path === this.watchedPath)
+            return;
+        if (this.watchedPath != null)
+            unwatchFile(this.watchedPath);
         this.watchedPath = path;
+        if (path == null)
+            return;
         watchFile(path, {interval: 5000, persistent: false}, (current: Stats) => {
-            if (current.nlink === 0 && current.size === 0 && this.engine.model?.path === path) {
-                this.log.warn(`The model file ${path} was deleted; the loaded copy keeps working until another model is loaded.`);
-                void vscode.window.showWarningMessage(
-                    `The model file ${shortName(path)} was deleted. QuantPilot keeps using the copy in memory until you pick another model.`,
-                    "Select Model File…"
-                ).then((choice) => choice != null ? vscode.commands.executeCommand("quantpilot.selectModelFile") : undefined);
-            }
+            if (current.nlink === 0 && current.size === 0 && this.host.model?.path === path)
+                this.warnDeleted(path);
         });
     }
 
-    private unwatch(): void {
-        if (this.watchedPath != null)
-            unwatchFile(this.watchedPath);
-        this.watchedPath = undefined;
-    }
-
-    private setState(state: ModelState): void {
-        this.currentState = state;
-        this.stateEmitter.fire(state);
+    private warnDeleted(path: string): void {
+        this.log.warn(`The model file ${path} was deleted; the loaded copy keeps working until another model is loaded.`);
+        void vscode.window.showWarningMessage(
+            `The model file ${shortName(path)} was deleted. QuantPilot keeps using the copy in memory until you pick another model.`,
+            "Select Model File…"
+        ).then((choice) => choice != null ? vscode.commands.executeCommand("quantpilot.selectModelFile") : undefined);
     }
 
     dispose(): void {
-        this.pending?.cancel();
-        this.unwatch();
-        this.stateEmitter.dispose();
+        this.subscription.dispose();
+        this.watch(undefined);
     }
-}
-
-function messageOf(err: unknown): string {
-    return err instanceof Error ? err.message : String(err);
 }
 
 function shortName(path: string): string {

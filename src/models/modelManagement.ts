@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import {basename} from "node:path";
-import type {QuantPilot} from "../quantPilot";
+import type {ModelServices} from "./modelServices";
 import {formatBytes} from "../util/format";
 import {LastUsed} from "./lastUsed";
 import {modelsDir} from "./modelsDir";
@@ -11,29 +11,27 @@ import {switchTo} from "./switchQuantization";
 /**
  * Model management in the editor: the Models view, last-used tracking, and the sweep of
  * quantization leftovers at activation. Commands live in their own files and reach this through
- * `QuantPilot.modelManagement`.
+ * `ModelServices.modelManagement`.
  */
 export class ModelManagement implements vscode.Disposable {
     readonly lastUsed: LastUsed;
     readonly view: ModelsView;
     private readonly disposables: vscode.Disposable[] = [];
 
-    constructor(private readonly qp: QuantPilot) {
-        this.lastUsed = new LastUsed(qp.storageDir);
-        this.view = new ModelsView(qp, this.lastUsed);
-        this.disposables.push(this.view, {
-            dispose: qp.engine.onDidChangeModel((model) => {
-                if (model != null)
-                    void this.lastUsed.touch(model.path).catch((err: unknown) => qp.log.debug(`Could not record last use: ${String(err)}`));
-            }).dispose
-        });
-        void sweepStrayPartials(qp.storageDir, modelsDir(qp.storageDir), qp.config.modelPath, qp.log);
+    constructor(private readonly services: ModelServices) {
+        this.lastUsed = new LastUsed(services.storageDir);
+        this.view = new ModelsView(services, this.lastUsed);
+        this.disposables.push(this.view, services.models.onDidChangeState((state) => {
+            if (state.kind === "ready")
+                void this.lastUsed.touch(state.model.path).catch((err: unknown) => services.log.debug(`Could not record last use: ${String(err)}`));
+        }));
+        void sweepStrayPartials(services.storageDir, modelsDir(services), services.config.modelPath, services.log);
     }
 
     /** Models view: load (switch to) the model. */
     async load(node: ModelNode | undefined): Promise<void> {
         if (node != null)
-            await switchTo(this.qp, node.path);
+            await switchTo(this.services, node.path);
     }
 
     /** Models view: reveal the file in the operating system's file manager. */
@@ -46,21 +44,21 @@ export class ModelManagement implements vscode.Disposable {
     async delete(node: ModelNode | undefined): Promise<void> {
         if (node == null)
             return;
-        const loaded = this.qp.engine.model?.path === node.path;
+        const loaded = this.services.models.model?.path === node.path;
         const choice = await vscode.window.showWarningMessage(
             `Delete ${basename(node.path)} (${formatBytes(node.model.sizeBytes)})?`,
-            {modal: true, detail: `${node.path}${loaded ? "\n\nIt is loaded now; QuantPilot unloads it first." : ""}`},
+            {modal: true, detail: `${node.path}${loaded ? "\n\nIt is loaded now; ModelServices unloads it first." : ""}`},
             "Delete");
         if (choice !== "Delete")
             return;
         if (loaded)
-            await this.qp.engine.unload();
-        if (this.qp.config.modelPath === node.path)
-            await this.qp.config.setModelPath("");
+            await this.services.models.unload();
+        if (this.services.config.modelPath === node.path)
+            await this.services.config.setModelPath("");
         await vscode.workspace.fs.delete(vscode.Uri.file(node.path), {useTrash: true}).then(undefined,
             () => vscode.workspace.fs.delete(vscode.Uri.file(node.path), {useTrash: false}));
         await this.lastUsed.forget(node.path);
-        this.qp.log.info(`Deleted ${node.path}`);
+        this.services.log.info(`Deleted ${node.path}`);
         this.view.refresh();
     }
 

@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import {fitLabel, describeFit, type FitEstimate} from "../quant/fit";
 import {listLocalModels, type LocalModel} from "../quant/localModels";
-import type {QuantPilot} from "../quantPilot";
+import type {ModelServices} from "./modelServices";
 import {formatBytes, formatCount} from "../util/format";
 import {fitFor} from "./fitPrompt";
 import type {LastUsed} from "./lastUsed";
@@ -17,7 +17,7 @@ export interface ModelNode {
 }
 
 /**
- * The QuantPilot Models view: the models in the models folder and beside the configured model,
+ * The ModelServices Models view: the models in the models folder and beside the configured model,
  * with quantization, bits per weight, size, whether each fits now, and when it was last used.
  * The view's description shows the disk space they take together.
  */
@@ -27,12 +27,12 @@ export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     private readonly view: vscode.TreeView<ModelNode>;
     private readonly disposables: vscode.Disposable[] = [];
 
-    constructor(private readonly qp: QuantPilot, private readonly lastUsed: LastUsed) {
+    constructor(private readonly services: ModelServices, private readonly lastUsed: LastUsed) {
         this.view = vscode.window.createTreeView("quantpilot.models", {treeDataProvider: this});
         this.disposables.push(
             this.view,
             this.changed,
-            {dispose: qp.engine.onDidChangeModel(() => this.refresh()).dispose},
+            services.models.onDidChangeState(() => this.refresh()),
             vscode.workspace.onDidChangeConfiguration((e) => {
                 if (e.affectsConfiguration("quantpilot.modelsDir") || e.affectsConfiguration("quantpilot.modelPath"))
                     this.refresh();
@@ -47,13 +47,13 @@ export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     async getChildren(parent?: ModelNode): Promise<ModelNode[]> {
         if (parent != null)
             return [];
-        const models = await listLocalModels(modelSearchDirs(this.qp.storageDir, this.qp.config.modelPath));
-        const loadedPath = this.qp.engine.model?.path;
+        const models = await listLocalModels(modelSearchDirs(this.services, this.services.config.modelPath));
+        const loadedPath = this.services.models.model?.path;
         const nodes = await Promise.all(models.map(async (model): Promise<ModelNode> => ({
             path: model.path,
             model,
             loaded: model.path === loadedPath,
-            fit: await fitFor(this.qp, model.path),
+            fit: await fitFor(this.services, model.path),
             lastUsedMs: await this.lastUsed.get(model.path)
         })));
         const total = models.reduce((sum, m) => sum + m.sizeBytes, 0);

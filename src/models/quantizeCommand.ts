@@ -5,7 +5,7 @@ import {inspectModelFile} from "../engine/modelFile";
 import {predictQuantizations, type QuantizePrediction} from "../quant/predictQuantization";
 import {quantizeModel} from "../quant/quantize";
 import {offeredQuantTypes} from "../quant/quantTypes";
-import type {QuantPilot} from "../quantPilot";
+import type {ModelServices} from "./modelServices";
 import {formatBytes} from "../util/format";
 import {toAbortSignal} from "../vscodeUtil/cancellation";
 import {modelsDir} from "./modelsDir";
@@ -17,12 +17,12 @@ const UNQUANTIZED = new Set(["F32", "F16", "BF16"]);
 type TypeItem = vscode.QuickPickItem & {type?: string};
 
 /**
- * `QuantPilot: Quantize Model…`: converts a GGUF to another llama.cpp type with llama.cpp's own
+ * `ModelServices: Quantize Model…`: converts a GGUF to another llama.cpp type with llama.cpp's own
  * quantizer (in a child process), then offers to switch to the result. `target` is a path (from
  * the switch menu) or a models-view item; without one the loaded model, or a picked file, is used.
  */
-export async function quantizeModelCommand(qp: QuantPilot, target?: unknown): Promise<void> {
-    const inputPath = pathOf(target) ?? await defaultInput(qp);
+export async function quantizeModelCommand(services: ModelServices, target?: unknown): Promise<void> {
+    const inputPath = pathOf(target) ?? await defaultInput(services);
     if (inputPath == null)
         return;
     const facts = await inspectModelFile(inputPath);
@@ -38,15 +38,15 @@ export async function quantizeModelCommand(qp: QuantPilot, target?: unknown): Pr
     const type = await pickType(inputPath, allowRequantize);
     if (type == null)
         return;
-    const suggested = join(existsSync(dirname(inputPath)) ? dirname(inputPath) : modelsDir(qp.storageDir), `${baseName(inputPath)}-${type}.gguf`);
+    const suggested = join(existsSync(dirname(inputPath)) ? dirname(inputPath) : modelsDir(services), `${baseName(inputPath)}-${type}.gguf`);
     const output = await vscode.window.showSaveDialog({
         title: `Save the ${type} model as`, defaultUri: vscode.Uri.file(suggested), filters: {"GGUF models": ["gguf"]}, saveLabel: "Quantize"
     });
     if (output == null)
         return;
-    await recordQuantizeDir(qp.storageDir, dirname(output.fsPath));
+    await recordQuantizeDir(services.storageDir, dirname(output.fsPath));
     const result = await vscode.window.withProgress(
-        {location: vscode.ProgressLocation.Notification, title: `QuantPilot: quantizing ${facts.fileName} to ${type}`, cancellable: true},
+        {location: vscode.ProgressLocation.Notification, title: `ModelServices: quantizing ${facts.fileName} to ${type}`, cancellable: true},
         async (progress, token) => {
             const abort = toAbortSignal(token);
             let reported = 0;
@@ -66,17 +66,17 @@ export async function quantizeModelCommand(qp: QuantPilot, target?: unknown): Pr
                 abort.dispose();
             }
         });
-    qp.log.info(`Quantized ${inputPath} to ${result.type}: ${formatBytes(result.inputBytes)} -> ${formatBytes(result.outputBytes)}, ` +
+    services.log.info(`Quantized ${inputPath} to ${result.type}: ${formatBytes(result.inputBytes)} -> ${formatBytes(result.outputBytes)}, ` +
         `${result.bitsPerWeight.toFixed(2)} bits/weight, ${result.seconds.toFixed(1)} s`);
     const choice = await vscode.window.showInformationMessage(
         `Quantized to ${result.type}: ${formatBytes(result.outputBytes)} (${result.bitsPerWeight.toFixed(2)} bits/weight) in ${result.seconds.toFixed(1)} s.`,
         "Switch to It");
     if (choice === "Switch to It")
-        await switchTo(qp, result.outputPath);
+        await switchTo(services, result.outputPath);
 }
 
-async function defaultInput(qp: QuantPilot): Promise<string | undefined> {
-    const loaded = qp.engine.model;
+async function defaultInput(services: ModelServices): Promise<string | undefined> {
+    const loaded = services.models.model;
     if (loaded?.fileType != null && UNQUANTIZED.has(loaded.fileType))
         return loaded.path;
     const picked = await vscode.window.showOpenDialog({
@@ -93,7 +93,7 @@ async function defaultInput(qp: QuantPilot): Promise<string | undefined> {
 async function pickType(inputPath: string, allowRequantize: boolean): Promise<string | undefined> {
     const names = offeredQuantTypes().filter((t) => !UNQUANTIZED.has(t.name) || t.name === "F16").map((t) => t.name);
     const predictions = await vscode.window.withProgress(
-        {location: vscode.ProgressLocation.Window, title: "QuantPilot: predicting quantized sizes"},
+        {location: vscode.ProgressLocation.Window, title: "ModelServices: predicting quantized sizes"},
         () => predictQuantizations(inputPath, names, {allowRequantize}));
     const common = new Set(offeredQuantTypes().filter((t) => t.common).map((t) => t.name));
     const items: TypeItem[] = [

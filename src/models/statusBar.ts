@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type {ModelState} from "./modelController";
+import type {ModelState} from "../engine/modelHost";
 
 /**
  * One status bar item: which model, which quantization, and what it is doing. Clicking it opens

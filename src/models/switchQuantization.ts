@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import {findModelVariants, type ModelVariant} from "../quant/variants";
 import {fitLabel, type FitEstimate} from "../quant/fit";
-import type {QuantPilot} from "../quantPilot";
+import type {ModelServices} from "./modelServices";
 import {formatBytes} from "../util/format";
 import {confirmFits, fitFor} from "./fitPrompt";
 import {modelSearchDirs} from "./modelsDir";
@@ -9,19 +9,19 @@ import {modelSearchDirs} from "./modelsDir";
 type VariantItem = vscode.QuickPickItem & {variant?: ModelVariant; fit?: FitEstimate; quantize?: true};
 
 /**
- * `QuantPilot: Switch Quantization…`: picks another local quantization of the loaded model and
+ * `ModelServices: Switch Quantization…`: picks another local quantization of the loaded model and
  * switches to it. The engine keeps the old model serving until the new one is ready, then moves
  * completions over and disposes the old one.
  */
-export async function switchQuantization(qp: QuantPilot): Promise<void> {
-    const current = qp.engine.model;
+export async function switchQuantization(services: ModelServices): Promise<void> {
+    const current = services.models.model;
     if (current == null) {
-        void vscode.window.showInformationMessage("Load a model first; QuantPilot then lists its other quantizations.");
+        void vscode.window.showInformationMessage("Load a model first; ModelServices then lists its other quantizations.");
         return;
     }
     const items = await vscode.window.withProgress(
-        {location: vscode.ProgressLocation.Window, title: "QuantPilot: looking for other quantizations"},
-        () => variantItems(qp, current.path)
+        {location: vscode.ProgressLocation.Window, title: "ModelServices: looking for other quantizations"},
+        () => variantItems(services, current.path)
     );
     const picked = await vscode.window.showQuickPick(items, {
         title: `Switch quantization of ${current.name ?? current.fileName}`,
@@ -33,30 +33,30 @@ export async function switchQuantization(qp: QuantPilot): Promise<void> {
     }
     if (picked?.variant == null || picked.variant.isCurrent)
         return;
-    await switchTo(qp, picked.variant.path, picked.fit);
+    await switchTo(services, picked.variant.path, picked.fit);
 }
 
 /** Loads `path` in place of the current model, logs how long the switch took, and saves the choice. */
-export async function switchTo(qp: QuantPilot, path: string, fit?: FitEstimate): Promise<boolean> {
-    if (!await confirmFits(qp, path, fit))
+export async function switchTo(services: ModelServices, path: string, fit?: FitEstimate): Promise<boolean> {
+    if (!await confirmFits(services, path, fit))
         return false;
-    const from = qp.engine.model;
+    const from = services.models.model;
     const startedAt = performance.now();
-    const model = await qp.models.load(path, true);
+    const model = await services.models.load(path, true);
     if (model == null)
         return false;
     const switchMs = performance.now() - startedAt;
-    qp.log.info(
+    services.log.info(
         `Switched ${from != null ? `from ${from.fileName} (${from.fileType ?? "?"}) ` : ""}to ${model.fileName} ` +
         `(${model.fileType ?? "?"}) in ${Math.round(switchMs)} ms; loading the new model took ${Math.round(model.loadMs)} ms`);
-    await qp.config.setModelPath(path);
-    void vscode.window.setStatusBarMessage(`QuantPilot: now ${model.fileType ?? model.fileName} (${(switchMs / 1000).toFixed(1)} s)`, 4000);
+    await services.config.setModelPath(path);
+    void vscode.window.setStatusBarMessage(`ModelServices: now ${model.fileType ?? model.fileName} (${(switchMs / 1000).toFixed(1)} s)`, 4000);
     return true;
 }
 
-async function variantItems(qp: QuantPilot, currentPath: string): Promise<VariantItem[]> {
-    const variants = await findModelVariants(currentPath, modelSearchDirs(qp.storageDir, qp.config.modelPath));
-    const fits = await Promise.all(variants.map((v) => fitFor(qp, v.path)));
+async function variantItems(services: ModelServices, currentPath: string): Promise<VariantItem[]> {
+    const variants = await findModelVariants(currentPath, modelSearchDirs(services, services.config.modelPath));
+    const fits = await Promise.all(variants.map((v) => fitFor(services, v.path)));
     const items: VariantItem[] = variants.map((variant, i) => ({
         label: `${variant.isCurrent ? "$(check) " : ""}${variant.fileType ?? "unknown type"}`,
         description: [formatBytes(variant.sizeBytes), `${variant.bitsPerWeight.toFixed(2)} bits/weight`,

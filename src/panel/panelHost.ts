@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import {resolve} from "node:path";
-import type {QuantPilot} from "../quantPilot";
+import type {PanelServices} from "./panelServices";
 import {QuantPilotPanel} from "./quantPilotPanel";
 
 /** The webview type; also what VS Code stores to restore the panel after a reload. */
@@ -16,7 +16,7 @@ export class PanelHost implements vscode.Disposable {
     /** dist/extension.js lives in the extension's dist/ folder. */
     private readonly extensionRoot = vscode.Uri.file(resolve(__dirname, ".."));
 
-    constructor(private readonly qp: QuantPilot) {
+    constructor(private readonly qp: PanelServices) {
         this.serializer = vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
             deserializeWebviewPanel: async (panel, state: unknown) => {
                 qp.log.info(`Restoring the QuantPilot panel (saved view state: ${JSON.stringify(state) ?? "none"})`);

@@ -1,7 +1,7 @@
-import type {ModelDescription} from "../engine/engine";
+import type {ModelDescription} from "../engine/modelDescription";
 import type {RequestMetrics} from "../engine/requestMetrics";
 import type {HardwareSnapshot} from "../hardware/hardwareSnapshot";
-import type {ModelState} from "../models/modelController";
+import type {ModelState} from "../engine/modelHost";
 import type {FitEstimate} from "../quant/fit";
 import {describeFit, fitLabel} from "../quant/fit";
 import type {ModelVariant} from "../quant/variants";

@@ -5,9 +5,9 @@ import type {RequestMetrics} from "../engine/requestMetrics";
 import {HardwareMonitor} from "../hardware/hardwareMonitor";
 import type {HardwareSnapshot} from "../hardware/hardwareSnapshot";
 import {WorkerSystemSource} from "../hardware/workerSystemSource";
-import type {ModelState} from "../models/modelController";
+import type {ModelState} from "../engine/modelHost";
 import {switchTo} from "../models/switchQuantization";
-import type {QuantPilot} from "../quantPilot";
+import type {PanelServices} from "./panelServices";
 import {makeNonce, webviewPage} from "../vscodeUtil/webviewPage";
 import {historyPoint, modelView, pushBounded, requestView} from "./panelState";
 import type {HistoryPoint, HostMessage, PanelState, QuantizeView, RequestView, SwitchView, VariantsView} from "./protocol";
@@ -41,13 +41,13 @@ export class QuantPilotPanel implements vscode.Disposable {
     private readonly disposeEmitter = new vscode.EventEmitter<void>();
     readonly onDidDispose = this.disposeEmitter.event;
 
-    constructor(readonly panel: vscode.WebviewPanel, private readonly qp: QuantPilot, extensionRoot: vscode.Uri) {
+    constructor(readonly panel: vscode.WebviewPanel, private readonly qp: PanelServices, extensionRoot: vscode.Uri) {
         const workerPath = join(__dirname, "hardwareWorker.js");
         this.monitor = new HardwareMonitor(
             (intervalMs) => new WorkerSystemSource({workerPath, intervalMs, onSensorDisabled: (label, message) => this.sensorDisabled(label, message)}),
-            {intervalMs: qp.config.panelSampleIntervalMs, onSensorDisabled: (label, message) => this.sensorDisabled(label, message)}
+            {intervalMs: qp.config.get("panel.sampleIntervalMs"), onSensorDisabled: (label, message) => this.sensorDisabled(label, message)}
         );
-        this.abFeed = new AbPanelFeed(qp, (ab) => this.post({type: "ab", ab}));
+        this.abFeed = new AbPanelFeed(qp.ab, (ab) => this.post({type: "ab", ab}));
         this.variantSearch = new VariantSearch(qp, (found) => this.abFeed.showMeasurements(found, (variants) => {
             this.variants = variants;
             this.post({type: "variants", variants});
@@ -67,7 +67,7 @@ export class QuantPilotPanel implements vscode.Disposable {
                     this.onIntervalChanged();
             })
         );
-        this.variantSearch.search(qp.engine.model?.path);
+        this.variantSearch.search(qp.models.model?.path);
         this.syncSampling();
     }
 
@@ -105,13 +105,13 @@ export class QuantPilotPanel implements vscode.Disposable {
                 void this.quantize();
                 break;
             case "refreshVariants":
-                this.variantSearch.search(this.qp.engine.model?.path);
+                this.variantSearch.search(this.qp.models.model?.path);
                 break;
             case "openSettings":
                 void vscode.commands.executeCommand("workbench.action.openSettings", "quantpilot.panel");
                 break;
             case "showLog":
-                this.qp.log.show();
+                void vscode.commands.executeCommand("quantpilot.showLog");
                 break;
             case "abCompare":
             case "abCancel":
@@ -174,7 +174,7 @@ export class QuantPilotPanel implements vscode.Disposable {
         void this.modelMemory().then((memory) => this.post({type: "model", model: modelView(this.qp.models.state), memory}));
         // While loading, the old list stays: the old model serves until the new one is ready.
         if (state.kind !== "loading")
-            this.variantSearch.search(this.qp.engine.model?.path);
+            this.variantSearch.search(this.qp.models.model?.path);
     }
 
     private async switchModel(path: string): Promise<void> {
@@ -218,14 +218,14 @@ export class QuantPilotPanel implements vscode.Disposable {
      * one, since requantizing an already quantized file loses more quality; else the loaded file.
      */
     private async quantize(): Promise<void> {
-        const model = this.qp.engine.model;
+        const model = this.qp.models.model;
         if (model == null || !(await this.quantizeView()).available)
             return;
         const unquantized = this.variants.kind === "ready"
             ? this.variants.variants.find((v) => v.fileType != null && UNQUANTIZED_TYPES.has(v.fileType))
             : undefined;
         await vscode.commands.executeCommand(QUANTIZE_COMMAND, unquantized?.path ?? model.path);
-        this.variantSearch.search(this.qp.engine.model?.path);
+        this.variantSearch.search(this.qp.models.model?.path);
     }
 
     private async quantizeView(): Promise<QuantizeView> {
@@ -234,7 +234,7 @@ export class QuantPilotPanel implements vscode.Disposable {
     }
 
     private onIntervalChanged(): void {
-        this.monitor.setInterval(this.qp.config.panelSampleIntervalMs);
+        this.monitor.setInterval(this.qp.config.get("panel.sampleIntervalMs"));
         this.post({type: "settings", sampleIntervalMs: this.monitor.interval});
     }
 

@@ -1,7 +1,7 @@
 import {fitFor} from "../models/fitPrompt";
 import {modelSearchDirs} from "../models/modelsDir";
 import {findModelVariants} from "../quant/variants";
-import type {QuantPilot} from "../quantPilot";
+import type {ModelServices} from "../models/modelServices";
 import {isAbortError} from "../util/abort";
 import {variantView} from "./panelState";
 import type {VariantsView} from "./protocol";
@@ -14,7 +14,7 @@ export class VariantSearch {
     private running: AbortController | undefined;
     private forPath: string | undefined;
 
-    constructor(private readonly qp: QuantPilot, private readonly onResult: (variants: VariantsView) => void) {}
+    constructor(private readonly qp: ModelServices, private readonly onResult: (variants: VariantsView) => void) {}
 
     /** The model whose variants were last searched (or are being searched). */
     get modelPath(): string | undefined {
@@ -43,7 +43,7 @@ export class VariantSearch {
     }
 
     private async find(modelPath: string, signal: AbortSignal): Promise<VariantsView> {
-        const searchedDirs = modelSearchDirs(this.qp.storageDir, modelPath);
+        const searchedDirs = modelSearchDirs(this.qp, modelPath);
         try {
             const variants = await findModelVariants(modelPath, searchedDirs, signal);
             const fits = await Promise.all(variants.map((v) => fitFor(this.qp, v.path)));

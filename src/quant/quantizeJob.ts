@@ -3,7 +3,7 @@ import {dirname, resolve} from "node:path";
 import {readGgufHeader, type GgufHeader} from "../gguf/ggufReader";
 import {physicalCoreCount} from "../threads/cpuCores";
 import {partialPathFor} from "./partialFiles";
-import type {QuantizeOptions, QuantizeResult} from "./quantize";
+import type {QuantizeOptions, QuantizeResult} from "./quantizeOptions";
 import {DiskFullError, ImatrixRequiredError, OutputExistsError, QuantizeError} from "./quantizeErrors";
 import {checkOutputPath, checkQuantizeInput, checkQuantType} from "./quantizeInput";
 import {failureReason, looksLikeWriteFailure, shapeWarnings} from "./quantizeLog";

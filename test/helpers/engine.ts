@@ -1,4 +1,5 @@
 import {LlamaRuntime} from "../../src/engine/llamaRuntime";
+import {LocalCompleter} from "../../src/completion/localCompleter";
 import {LocalEngine, type LoadOptions} from "../../src/engine/localEngine";
 import {silentLogger, type Logger} from "../../src/util/logger";
 
@@ -22,4 +23,16 @@ export function recordingLogger(): Logger & {lines: string[]} {
     const lines: string[] = [];
     const push = (level: string) => (message: string | Error) => lines.push(`${level}: ${message instanceof Error ? message.message : message}`);
     return {lines, trace: push("trace"), debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error")};
+}
+
+const completers = new WeakMap<LocalEngine, LocalCompleter>();
+
+/** The completion pipeline over `engine`, one per engine (as the extension has one). */
+export function completer(engine: LocalEngine): LocalCompleter {
+    let found = completers.get(engine);
+    if (found == null) {
+        found = new LocalCompleter(engine);
+        completers.set(engine, found);
+    }
+    return found;
 }

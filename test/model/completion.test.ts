@@ -8,7 +8,7 @@ import type {LocalEngine} from "../../src/engine/localEngine";
 import {isAbortError} from "../../src/util/abort";
 import {silentLogger} from "../../src/util/logger";
 import {lastJsonLine, runCli} from "../helpers/cli";
-import {newTestEngine, testRuntime, TEST_LOAD_OPTIONS} from "../helpers/engine";
+import {completer, newTestEngine, testRuntime, TEST_LOAD_OPTIONS} from "../helpers/engine";
 import {testModel} from "../helpers/testModels";
 
 const ABOVE = "import math\n\n\ndef area(r):\n    return math.pi * r * r\n\n\ndef add(a, b):\n";
@@ -27,8 +27,8 @@ async function engine(): Promise<LocalEngine> {
 test("typing on a line evaluates only the new tokens; llama-server's PSM order evaluates the suffix again", async () => {
     const e = await engine();
     for (const layout of ["psm-volatile-after-middle", "psm"] as const) {
-        await e.complete({prefix: ABOVE + "    return a", suffix: BELOW, maxTokens: 2, layout});
-        const typed = await e.complete({prefix: ABOVE + "    return a +", suffix: BELOW, maxTokens: 2, layout});
+        await completer(e).complete({prefix: ABOVE + "    return a", suffix: BELOW, maxTokens: 2, layout});
+        const typed = await completer(e).complete({prefix: ABOVE + "    return a +", suffix: BELOW, maxTokens: 2, layout});
         if (layout === "psm")
             assert.ok(typed.promptTokensEvaluated > 20, `psm evaluated ${typed.promptTokensEvaluated}`);
         else
@@ -44,18 +44,18 @@ test("pressing Enter keeps the suffix cached while the anchor stays", async () =
     const before = splitCursorText(ABOVE + line, BELOW);
     const afterEnter = splitCursorText(ABOVE + line + "\n    ", BELOW);
     assert.equal(afterEnter.stable, before.stable, "this line is not an anchor (the test text was picked so)");
-    await e.complete({prefix: ABOVE + line, suffix: BELOW, maxTokens: 2});
-    const next = await e.complete({prefix: ABOVE + line + "\n    ", suffix: BELOW, maxTokens: 2});
+    await completer(e).complete({prefix: ABOVE + line, suffix: BELOW, maxTokens: 2});
+    const next = await completer(e).complete({prefix: ABOVE + line + "\n    ", suffix: BELOW, maxTokens: 2});
     assert.ok(next.promptTokensEvaluated <= 6, `evaluated ${next.promptTokensEvaluated} of ${next.promptTokens}`);
     await e.dispose();
 });
 
 test("a warm-up evaluates the stable part, so the keystroke after a jump evaluates only the current line", async () => {
     const e = await engine();
-    await e.complete({prefix: "x = 1\n", suffix: "", maxTokens: 2});
-    const warm = await e.warm({prefix: ABOVE + "    ret", suffix: BELOW});
+    await completer(e).complete({prefix: "x = 1\n", suffix: "", maxTokens: 2});
+    const warm = await completer(e).warm({prefix: ABOVE + "    ret", suffix: BELOW});
     assert.ok(warm.promptTokensEvaluated > 20);
-    const typed = await e.complete({prefix: ABOVE + "    retu", suffix: BELOW, maxTokens: 2});
+    const typed = await completer(e).complete({prefix: ABOVE + "    retu", suffix: BELOW, maxTokens: 2});
     assert.ok(typed.promptTokensEvaluated <= 6, `evaluated ${typed.promptTokensEvaluated}`);
     await e.dispose();
 });
@@ -69,8 +69,8 @@ test("stopping early once the suggestion is decided gives the text a full genera
     ];
     let stoppedEarly = 0;
     for (const c of cases) {
-        const fast = await e.complete({...c, maxTokens: 24});
-        const full = await e.complete({...c, maxTokens: 24, raw: true});
+        const fast = await completer(e).complete({...c, maxTokens: 24});
+        const full = await completer(e).complete({...c, maxTokens: 24, raw: true});
         const text = splitCursorText(c.prefix, c.suffix);
         assert.equal(fast.text, finishSuggestion(full.text, {text, syntax: languageSyntaxFor(c.fileName), specialTexts: []}));
         if (fast.stopReason === "decided")
@@ -83,23 +83,23 @@ test("stopping early once the suggestion is decided gives the text a full genera
 test("an aborted idle-time request leaves the cache consistent: the next request gives the fresh answer", async () => {
     const e = await engine();
     const request = {prefix: ABOVE + "    return a", suffix: BELOW, maxTokens: 16};
-    const reference = await e.complete(request);
+    const reference = await completer(e).complete(request);
     const controller = new AbortController();
-    const background = e.complete({prefix: ABOVE + "    x = [", suffix: "]" + BELOW, maxTokens: 200, background: true, signal: controller.signal});
+    const background = completer(e).complete({prefix: ABOVE + "    x = [", suffix: "]" + BELOW, maxTokens: 200, background: true, signal: controller.signal});
     setTimeout(() => controller.abort(), 3);
     await assert.rejects(background, (err) => isAbortError(err));
-    const again = await e.complete(request);
+    const again = await completer(e).complete(request);
     assert.equal(again.text, reference.text);
     const fresh = await engine();
-    assert.equal((await fresh.complete(request)).text, reference.text, "same as a model that never saw the aborted request");
+    assert.equal((await completer(fresh).complete(request)).text, reference.text, "same as a model that never saw the aborted request");
     await Promise.all([e.dispose(), fresh.dispose()]);
 });
 
 test("several suggestions when asked: distinct, the greedy one first", async () => {
     const e = await engine();
     const request = {prefix: ABOVE + "    return a", suffix: BELOW, maxTokens: 12};
-    const single = await e.complete(request);
-    const several = await e.complete({...request, count: 3});
+    const single = await completer(e).complete(request);
+    const several = await completer(e).complete({...request, count: 3});
     assert.equal(several.suggestions[0], single.text);
     assert.ok(several.suggestions.length >= 2, `got ${several.suggestions.length}`);
     assert.equal(new Set(several.suggestions).size, several.suggestions.length);
@@ -108,7 +108,7 @@ test("several suggestions when asked: distinct, the greedy one first", async () 
 
 test("the CLI prints exactly the suggestion the editor's completion service shows", async () => {
     const e = await engine();
-    const service = new CompletionService(e, () => ({maxTokens: 16, debounceMs: 0, alternatives: 3, prefetch: false}), silentLogger);
+    const service = new CompletionService(completer(e), () => ({maxTokens: 16, debounceMs: 0, alternatives: 3, prefetch: false}), silentLogger);
     const prefix = ABOVE + "    return a";
     const shown = await service.suggest({documentKey: "file:///w/calc.py", line: 8, prefix, suffix: BELOW, fileName: "calc.py", repoName: "w"});
     assert.ok(shown != null && shown.texts.length === 1 && shown.texts[0]!.length > 0);

@@ -7,7 +7,7 @@ import {NotEnoughMemoryError, ModelFileError, NoModelLoadedError, ModelNotCapabl
 import {LocalEngine} from "../../src/engine/localEngine";
 import {isAbortError} from "../../src/util/abort";
 import {silentLogger} from "../../src/util/logger";
-import {newTestEngine, testRuntime, TEST_LOAD_OPTIONS} from "../helpers/engine";
+import {completer, newTestEngine, testRuntime, TEST_LOAD_OPTIONS} from "../helpers/engine";
 import {testModel, thirdPartyFixture} from "../helpers/testModels";
 
 const PREFIX = "def add(a, b):\n    ";
@@ -33,13 +33,13 @@ test("a generated model loads and is described: architecture, quantization, FIM,
 test("completions are deterministic and reuse the KV cache across keystrokes", async () => {
     const engine = newTestEngine();
     await engine.load(await testModel("tiny"), TEST_LOAD_OPTIONS);
-    const first = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 12, raw: true});
+    const first = await completer(engine).complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 12, raw: true});
     assert.ok(first.text.length > 0);
     assert.equal(first.promptTokensReused, 0);
     assert.equal(first.tokens, 12);
-    const typedOn = await engine.complete({prefix: PREFIX + "re", suffix: SUFFIX, maxTokens: 12, raw: true});
+    const typedOn = await completer(engine).complete({prefix: PREFIX + "re", suffix: SUFFIX, maxTokens: 12, raw: true});
     assert.ok(typedOn.promptTokensReused > 5, `reused ${typedOn.promptTokensReused}`);
-    const again = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 12, raw: true});
+    const again = await completer(engine).complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 12, raw: true});
     assert.equal(again.text, first.text, "same prompt, same greedy output, whatever was cached");
     await engine.dispose();
 });
@@ -47,12 +47,12 @@ test("completions are deterministic and reuse the KV cache across keystrokes", a
 test("an abort mid-generation leaves the cache consistent for the next request", async () => {
     const engine = newTestEngine();
     await engine.load(await testModel("tiny"), TEST_LOAD_OPTIONS);
-    const reference = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 40});
+    const reference = await completer(engine).complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 40});
     const controller = new AbortController();
-    const aborted = engine.complete({prefix: PREFIX + "x = ", suffix: SUFFIX, maxTokens: 200, signal: controller.signal});
+    const aborted = completer(engine).complete({prefix: PREFIX + "x = ", suffix: SUFFIX, maxTokens: 200, signal: controller.signal});
     setTimeout(() => controller.abort(), 2);
     await assert.rejects(aborted, (err) => isAbortError(err));
-    const after = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 40});
+    const after = await completer(engine).complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 40});
     assert.equal(after.text, reference.text);
     assert.ok(after.promptTokensReused > 0);
     await engine.dispose();
@@ -66,7 +66,7 @@ test("a model that fails to load leaves the previous one serving", async () => {
     await writeFile(bad, "GGUF but not really");
     await assert.rejects(engine.load(bad, TEST_LOAD_OPTIONS), (e: Error) => e instanceof ModelFileError);
     assert.equal(engine.model?.path, good.path);
-    const result = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 4, raw: true});
+    const result = await completer(engine).complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 4, raw: true});
     assert.equal(result.tokens, 4);
     await engine.dispose();
     await rm(dir, {recursive: true});
@@ -82,15 +82,15 @@ test("a model too large for free memory is refused with the numbers", async () =
 test("switching to another model replaces it; an in-flight completion is aborted cleanly, never answered by a disposed model", async () => {
     const engine = newTestEngine();
     await engine.load(await testModel("tiny", 1), TEST_LOAD_OPTIONS);
-    const inFlight = engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 400});
+    const inFlight = completer(engine).complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 400});
     const switched = await engine.load(await testModel("tiny", 2), TEST_LOAD_OPTIONS);
     const outcome = await inFlight.then((r) => r.tokens, (err) => isAbortError(err) ? "aborted" : err);
     assert.ok(outcome === "aborted" || typeof outcome === "number", `in-flight request ended with ${String(outcome)}`);
     assert.equal(engine.model?.path, switched.path);
-    const fresh = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 4, raw: true});
+    const fresh = await completer(engine).complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 4, raw: true});
     assert.equal(fresh.tokens, 4);
     await engine.dispose();
-    await assert.rejects(engine.complete({prefix: PREFIX, suffix: ""}), (e: Error) => e instanceof NoModelLoadedError);
+    await assert.rejects(completer(engine).complete({prefix: PREFIX, suffix: ""}), (e: Error) => e instanceof NoModelLoadedError);
 });
 
 test("a model deleted while loaded keeps working from memory", async () => {
@@ -100,7 +100,7 @@ test("a model deleted while loaded keeps working from memory", async () => {
     const engine = newTestEngine();
     await engine.load(path, TEST_LOAD_OPTIONS);
     await rm(dir, {recursive: true});
-    const result = await engine.complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 4, raw: true});
+    const result = await completer(engine).complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 4, raw: true});
     assert.equal(result.tokens, 4);
     await engine.dispose();
 });
@@ -111,7 +111,7 @@ test("a llama-architecture SentencePiece model without FIM loads, and completion
     assert.equal(model.architecture, "llama");
     assert.equal(model.hasFim, false);
     assert.equal(model.supportsTools, false);
-    await assert.rejects(engine.complete({prefix: "x", suffix: ""}), (e: Error) => e instanceof ModelNotCapableError && /no fill-in-the-middle tokens/.test(e.message));
+    await assert.rejects(completer(engine).complete({prefix: "x", suffix: ""}), (e: Error) => e instanceof ModelNotCapableError && /no fill-in-the-middle tokens/.test(e.message));
     await engine.dispose();
 });
 

@@ -2,7 +2,7 @@ import {test} from "node:test";
 import assert from "node:assert/strict";
 import {readModelMemory} from "../../src/engine/modelMemory";
 import type {RequestMetrics} from "../../src/engine/requestMetrics";
-import {newTestEngine, TEST_LOAD_OPTIONS} from "../helpers/engine";
+import {completer, newTestEngine, TEST_LOAD_OPTIONS} from "../helpers/engine";
 import {testModel} from "../helpers/testModels";
 
 test("the panel's model memory and request figures come from the real engine", {timeout: 120_000}, async (t) => {
@@ -20,9 +20,9 @@ test("the panel's model memory and request figures come from the real engine", {
 
     const seen: RequestMetrics[] = [];
     const listening = engine.requests.onRequest((m) => seen.push(m));
-    const result = await engine.complete({prefix: "def add(a, b):\n    return", suffix: "\n", maxTokens: 8, raw: true});
+    const result = await completer(engine).complete({prefix: "def add(a, b):\n    return", suffix: "\n", maxTokens: 8, raw: true});
     listening.dispose();
-    await engine.complete({prefix: "x = 1\n", suffix: "", maxTokens: 2, raw: true});
+    await completer(engine).complete({prefix: "x = 1\n", suffix: "", maxTokens: 2, raw: true});
     assert.equal(seen.length, 1, "one metrics record per completion, and none once the listener is gone");
     const m = seen[0]!;
     assert.equal(m.kind, "completion");

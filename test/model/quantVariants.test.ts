@@ -7,7 +7,7 @@ import {quantizeModel} from "../../src/quant/quantize";
 import {findModelVariants} from "../../src/quant/variants";
 import {estimateFit} from "../../src/quant/fit";
 import {isAbortError} from "../../src/util/abort";
-import {newTestEngine, testRuntime, TEST_LOAD_OPTIONS} from "../helpers/engine";
+import {completer, newTestEngine, testRuntime, TEST_LOAD_OPTIONS} from "../helpers/engine";
 import {testModel} from "../helpers/testModels";
 
 /** A models folder with one model at three levels, plus things that must not be taken for it. */
@@ -69,7 +69,7 @@ test("switching variants keeps serving, ends an in-flight completion cleanly, an
         await engine.load(q8, TEST_LOAD_OPTIONS);
         const seen: Array<string | undefined> = [];
         const listener = engine.onDidChangeModel((model) => seen.push(model?.fileType));
-        const inFlight = engine.complete({prefix: "def long_function(a, b):\n", suffix: "\n", maxTokens: 400});
+        const inFlight = completer(engine).complete({prefix: "def long_function(a, b):\n", suffix: "\n", maxTokens: 400});
         const switched = engine.load(q4, TEST_LOAD_OPTIONS);
         const [completion, model] = await Promise.allSettled([inFlight, switched]);
         assert.equal(model.status, "fulfilled");
@@ -79,7 +79,7 @@ test("switching variants keeps serving, ends an in-flight completion cleanly, an
             assert.ok(["aborted", "eog", "maxTokens", "maxTime"].includes(completion.value.stopReason));
         assert.deepEqual(seen, ["Q4_K_M"], "one switch, straight from Q8_0 to Q4_K_M (never 'no model')");
         assert.equal(engine.model?.fileType, "Q4_K_M");
-        const after = await engine.complete({prefix: "x = ", suffix: "\n", maxTokens: 3});
+        const after = await completer(engine).complete({prefix: "x = ", suffix: "\n", maxTokens: 3});
         assert.equal(after.tokens, 3);
         listener.dispose();
     } finally {

@@ -11,7 +11,7 @@ import {predictQuantizations} from "../../src/quant/predictQuantization";
 import {AlreadyQuantizedError, DiskFullError, ImatrixRequiredError, OutputExistsError, QuantizeError} from "../../src/quant/quantizeErrors";
 import {readGgufHeader} from "../../src/gguf/ggufReader";
 import {isAbortError} from "../../src/util/abort";
-import {newTestEngine, TEST_LOAD_OPTIONS} from "../helpers/engine";
+import {completer, newTestEngine, TEST_LOAD_OPTIONS} from "../helpers/engine";
 import {lastJsonLine, runCli} from "../helpers/cli";
 import {REPO_ROOT} from "../helpers/paths";
 import {testModel} from "../helpers/testModels";
@@ -73,7 +73,7 @@ test("quantizing reports size, bits per weight and steady progress, and the resu
     const engine = newTestEngine();
     const model = await engine.load(output, TEST_LOAD_OPTIONS);
     assert.equal(model.fileType, "Q4_K_M");
-    const completion = await engine.complete({prefix: "def f(x):\n    return ", suffix: "\n", maxTokens: 4});
+    const completion = await completer(engine).complete({prefix: "def f(x):\n    return ", suffix: "\n", maxTokens: 4});
     assert.equal(completion.tokens, 4);
     await engine.dispose();
     await rm(dir, {recursive: true});
@@ -156,7 +156,7 @@ test("cancelling kills the quantizer and leaves nothing behind, while the loaded
     await assert.rejects(started, (err) => isAbortError(err));
     assert.deepEqual(await leftovers(dir), [], "no partial file");
     await assert.rejects(quantizeModel({inputPath: join(dir, "nothing.gguf"), outputPath: join(dir, "out.gguf"), type: "Q8_0"}));
-    const completion = await engine.complete({prefix: "x = ", suffix: "\n", maxTokens: 3});
+    const completion = await completer(engine).complete({prefix: "x = ", suffix: "\n", maxTokens: 3});
     assert.equal(completion.tokens, 3, "the loaded model still serves");
     await engine.dispose();
     await rm(dir, {recursive: true});

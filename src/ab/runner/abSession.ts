@@ -1,6 +1,7 @@
 import type {Llama} from "node-llama-cpp";
 import type {AbMetric} from "../report/abReport";
-import type {GpuSetting, LlamaRuntime} from "../../engine/llamaRuntime";
+import type {LlamaRuntime} from "../../engine/llamaRuntime";
+import type {GpuSetting} from "../../engine/engineSettings";
 import type {TextSource} from "../corpus/textSources";
 import type {TokenWindow} from "../corpus/windows";
 import type {AbModelFile} from "./abInputs";

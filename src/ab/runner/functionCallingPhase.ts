@@ -5,7 +5,8 @@ import type {FunctionCallCase} from "../../tools/toolCallScoring";
 import {silentLogger} from "../../util/logger";
 import {assistantSystemPrompt} from "../../engine/chat/assistantPrompt";
 import {evaluateFunctionCalling} from "../../engine/chat/functionCallEval";
-import type {GpuSetting, LlamaRuntime} from "../../engine/llamaRuntime";
+import type {LlamaRuntime} from "../../engine/llamaRuntime";
+import type {GpuSetting} from "../../engine/engineSettings";
 import {LocalEngine} from "../../engine/localEngine";
 import type {ReferenceCache} from "./referenceCache";
 

@@ -3,9 +3,9 @@ import type {AbHistoryEntry} from "../report/abHistory";
 import type {AbReport} from "../report/abReport";
 import {chartSeries} from "../report/chartSeries";
 import type {AbTabView, MeasuredView, VariantsView, WebviewMessage} from "../../panel/protocol";
-import type {QuantPilot} from "../../quantPilot";
 import {measurementsOf} from "./abMeasurements";
 import {exportAbReport} from "./abReportView";
+import type {AbService} from "./abService";
 
 /** Comparisons the panel lists. */
 const HISTORY_SHOWN = 30;
@@ -26,9 +26,9 @@ export class AbPanelFeed implements vscode.Disposable {
     private variants: {found: VariantsView; apply: (variants: VariantsView) => void} | undefined;
     private sequence = 0;
 
-    constructor(private readonly qp: QuantPilot, private readonly post: (ab: AbTabView) => void) {
-        this.subscription = qp.ab.onDidChange(() => {
-            if (!qp.ab.isRunning) {
+    constructor(private readonly ab: AbService, private readonly post: (ab: AbTabView) => void) {
+        this.subscription = ab.onDidChange(() => {
+            if (!ab.isRunning) {
                 this.history = undefined;
                 if (this.variants != null)
                     this.showMeasurements(this.variants.found, this.variants.apply);
@@ -38,8 +38,8 @@ export class AbPanelFeed implements vscode.Disposable {
     }
 
     async view(): Promise<AbTabView> {
-        const state = this.qp.ab.runState;
-        this.history ??= await this.qp.ab.history.list();
+        const state = this.ab.runState;
+        this.history ??= await this.ab.history.list();
         const id = this.selectedId != null && this.history.some((e) => e.id === this.selectedId) ? this.selectedId : this.history[0]?.id;
         const report = id == null ? undefined : await this.report(id);
         return {
@@ -55,14 +55,14 @@ export class AbPanelFeed implements vscode.Disposable {
                 await vscode.commands.executeCommand("quantpilot.compareQuantizations");
                 break;
             case "abCancel":
-                this.qp.ab.cancel();
+                this.ab.cancel();
                 break;
             case "abSelect":
                 this.selectedId = message.id;
                 this.post(await this.view());
                 break;
             case "abExport":
-                await exportAbReport(this.qp.ab, message.id, message.format).catch((err: unknown) =>
+                await exportAbReport(this.ab, message.id, message.format).catch((err: unknown) =>
                     void vscode.window.showErrorMessage(`Could not export the comparison: ${(err as Error).message}`));
                 break;
             default:
@@ -87,7 +87,7 @@ export class AbPanelFeed implements vscode.Disposable {
     private async measure(variants: VariantsView): Promise<VariantsView> {
         if (variants.kind !== "ready")
             return variants;
-        this.history ??= await this.qp.ab.history.list();
+        this.history ??= await this.ab.history.list();
         const measured = new Map<string, MeasuredView>();
         for (const entry of this.history.slice(0, HISTORY_SHOWN)) {
             const report = await this.report(entry.id);
@@ -105,7 +105,7 @@ export class AbPanelFeed implements vscode.Disposable {
 
     private async report(id: string): Promise<AbReport | undefined> {
         if (!this.reports.has(id)) {
-            const report = await this.qp.ab.history.load(id).catch(() => undefined);
+            const report = await this.ab.history.load(id).catch(() => undefined);
             if (report == null)
                 return undefined;
             this.reports.set(id, report);

@@ -5,7 +5,7 @@ import {chooseThreads} from "../../threads/cpuCores";
 import {AbHistory, type AbHistoryEntry} from "../report/abHistory";
 import type {AbMetric, AbReport} from "../report/abReport";
 import type {TextSource} from "../corpus/textSources";
-import type {QuantPilot} from "../../quantPilot";
+import type {ModelServices} from "../../models/modelServices";
 
 /** What the user asked for; everything else comes from the settings. */
 export interface AbRequest {
@@ -22,9 +22,6 @@ export type AbRunState =
     | {readonly kind: "idle"}
     | {readonly kind: "running"; readonly progress: AbProgress; readonly candidates: readonly string[]};
 
-/** Default time budget of an A/B run started in the editor: "about a minute" per the product brief. */
-export const DEFAULT_EDITOR_BUDGET_SECONDS = 90;
-
 /**
  * The extension's A/B evaluation: runs one comparison at a time, keeps the history as files in
  * the extension's storage, and tells listeners (the panel) when either changes. Models are
@@ -38,7 +35,7 @@ export class AbService implements vscode.Disposable {
     private readonly changed = new vscode.EventEmitter<void>();
     readonly onDidChange = this.changed.event;
 
-    constructor(private readonly qp: QuantPilot) {
+    constructor(private readonly qp: Pick<ModelServices, "runtime" | "config" | "log" | "storageDir">) {
         this.history = new AbHistory(join(qp.storageDir, "ab-history"));
     }
 
@@ -91,8 +88,7 @@ export class AbService implements vscode.Disposable {
     }
 
     private options(request: AbRequest, signal: AbortSignal, onProgress: (p: AbProgress) => void): AbRunOptions {
-        const settings = vscode.workspace.getConfiguration("quantpilot");
-        const budget = settings.get<number>("ab.budgetSeconds", DEFAULT_EDITOR_BUDGET_SECONDS);
+        const budget = this.qp.config.get("ab.budgetSeconds");
         return {
             referencePath: request.referencePath,
             referenceLabel: request.referenceLabel,
@@ -102,7 +98,7 @@ export class AbService implements vscode.Disposable {
             threads: chooseThreads(this.qp.config.threads).threads,
             texts: request.texts,
             notes: request.notes,
-            window: settings.get<number>("ab.window", 512),
+            window: this.qp.config.get("ab.window"),
             budgetSeconds: budget > 0 ? budget : null,
             ...(request.metrics != null ? {metrics: request.metrics} : {}),
             completionContextSize: Math.min(this.qp.config.contextSize, 4096),

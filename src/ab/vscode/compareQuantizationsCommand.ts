@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import {modelSearchDirs} from "../../models/modelsDir";
 import {findModelVariants, type ModelVariant} from "../../quant/variants";
-import type {QuantPilot} from "../../quantPilot";
+import type {ModelServices} from "../../models/modelServices";
 import {readTextSources, type TextSource} from "../corpus/textSources";
 import {formatBytes} from "../../util/format";
 import {isAbortError} from "../../util/abort";
@@ -18,7 +18,7 @@ type Pick = vscode.QuickPickItem & {choice: AbChoice};
  * any GGUF files), choose the texts, then run under a cancellable progress notification. The
  * result is saved to the history and shown; a cancel saves nothing.
  */
-export async function compareQuantizations(qp: QuantPilot, ab: AbService, preselected?: readonly string[]): Promise<void> {
+export async function compareQuantizations(qp: ModelServices, ab: AbService, preselected?: readonly string[]): Promise<void> {
     const choices = await variantChoices(qp);
     const request = choices.length >= 2 ? await pickFromVariants(choices, preselected) : await pickFiles();
     if (request == null)
@@ -29,11 +29,11 @@ export async function compareQuantizations(qp: QuantPilot, ab: AbService, presel
     await runWithProgress(ab, {...request, ...texts});
 }
 
-async function variantChoices(qp: QuantPilot): Promise<ModelVariant[]> {
-    const current = qp.engine.model?.path ?? (qp.config.modelPath || undefined);
+async function variantChoices(qp: ModelServices): Promise<ModelVariant[]> {
+    const current = qp.models.model?.path ?? (qp.config.modelPath || undefined);
     if (current == null)
         return [];
-    return findModelVariants(current, modelSearchDirs(qp.storageDir, current)).catch(() => []);
+    return findModelVariants(current, modelSearchDirs(qp, current)).catch(() => []);
 }
 
 async function pickFromVariants(variants: readonly ModelVariant[], preselected?: readonly string[]): Promise<Omit<AbRequest, "texts" | "notes"> | undefined> {

@@ -2,9 +2,10 @@ import {readFile} from "node:fs/promises";
 import {resolve} from "node:path";
 import {FIM_LAYOUTS, type FimLayout} from "../../completion/fimPrompt";
 import type {ContextChunk, PromptBudget} from "../../completion/promptTokens";
-import type {CompletionRequest} from "../../engine/engine";
+import type {CompletionRequest} from "../../completion/completionRequest";
 import {LlamaRuntime} from "../../engine/llamaRuntime";
 import {LocalEngine} from "../../engine/localEngine";
+import {LocalCompleter} from "../../completion/localCompleter";
 import {chooseThreads} from "../../threads/cpuCores";
 import {stderrLogger} from "../../util/logger";
 import {integerOption, onePositional, requiredString, stringOption, UsageError, type CliCommand, type ParsedArgs} from "../cliCommand";
@@ -65,7 +66,7 @@ shows as ghost text. With --json, prints { "text", "suggestions", "rawText", "tt
         const engine = new LocalEngine(runtime, log);
         try {
             await engine.load(path, {gpu: "auto", threads: threads.threads, contextSize}, {signal: io.signal});
-            const result = await engine.complete({...request, signal: io.signal});
+            const result = await new LocalCompleter(engine).complete({...request, signal: io.signal});
             if (args.values.json === true)
                 io.out(JSON.stringify(result));
             else

@@ -1,5 +1,6 @@
 import {describeEngine, type EngineInfo} from "../../engine/engineInfo";
-import {LlamaRuntime, describeSelection, type GpuSetting} from "../../engine/llamaRuntime";
+import {LlamaRuntime, describeSelection} from "../../engine/llamaRuntime";
+import {type GpuSetting} from "../../engine/engineSettings";
 import type {ThreadPlan, ThreadSettings} from "../../threads/decideThreads";
 import {ThreadTuner} from "../../threads/threadTuner";
 import {physicalCoreCount} from "../../threads/cpuCores";

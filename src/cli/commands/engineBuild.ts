@@ -4,7 +4,8 @@ import {currentCliLauncher, type BuildComparison} from "../../engine/build/build
 import {describeBuildGpu} from "../../engine/build/buildGpu";
 import {buildEngine} from "../../engine/build/engineBuild";
 import {LocalEngineBuilds} from "../../engine/build/localEngineBuilds";
-import {LlamaRuntime, type GpuSetting} from "../../engine/llamaRuntime";
+import {LlamaRuntime} from "../../engine/llamaRuntime";
+import {type GpuSetting} from "../../engine/engineSettings";
 import type {Logger} from "../../util/logger";
 import {stringOption, type CliIo, type ParsedArgs} from "../cliCommand";
 import {buildLogFile} from "./engineOptions";

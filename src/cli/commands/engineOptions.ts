@@ -1,5 +1,5 @@
 import {join} from "node:path";
-import {GPU_SETTINGS, type GpuSetting} from "../../engine/llamaRuntime";
+import {GPU_SETTINGS, type GpuSetting} from "../../engine/engineSettings";
 import type {ThreadSettings} from "../../threads/decideThreads";
 import {cliCacheDir} from "../cacheDir";
 import {UsageError, integerOption, stringOption, type ParsedArgs} from "../cliCommand";

@@ -1,6 +1,7 @@
 import {resolve} from "node:path";
 import type {MeasuredEngine} from "../../engine/build/buildComparison";
-import {LlamaRuntime, type GpuSetting, type LlamaRuntimeOptions} from "../../engine/llamaRuntime";
+import {LlamaRuntime, type LlamaRuntimeOptions} from "../../engine/llamaRuntime";
+import {type GpuSetting} from "../../engine/engineSettings";
 import {LocalEngine} from "../../engine/localEngine";
 import {servingThreadsOf} from "../../threads/applyThreads";
 import {measureEngineSpeed} from "../../engine/speedMeasure";

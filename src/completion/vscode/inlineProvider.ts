@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import type {Config} from "../../config";
-import type {Engine} from "../../engine/engine";
+import type {CompletionBackend} from "../completionRequest";
 import {ModelNotCapableError} from "../../engine/errors";
 import {isAbortError} from "../../util/abort";
 import type {Logger} from "../../util/logger";
@@ -26,7 +26,7 @@ export class QuantPilotInlineProvider implements vscode.InlineCompletionItemProv
     private readonly disposables: vscode.Disposable[] = [];
 
     constructor(
-        private readonly engine: Engine,
+        private readonly engine: CompletionBackend,
         private readonly config: Config,
         private readonly log: Logger,
         /** Gets a one-line summary of each answered request (status bar). */

@@ -1,6 +1,6 @@
 import {existsSync} from "node:fs";
 import {join} from "node:path";
-import type {GpuSetting} from "../llamaRuntime";
+import type {GpuSetting} from "../engineSettings";
 import {findExecutable} from "./findExecutable";
 
 /** What node-llama-cpp's source build is asked for: a GPU backend, or `false` for CPU only. */

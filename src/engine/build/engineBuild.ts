@@ -3,7 +3,7 @@ import {mkdir} from "node:fs/promises";
 import {dirname, join} from "node:path";
 import {abortError} from "../../util/abort";
 import {nodeLlamaCppDir} from "../../llamaSource/nodeLlamaCppPackage";
-import type {GpuSetting} from "../llamaRuntime";
+import type {GpuSetting} from "../engineSettings";
 import {BuildToolsMissingError, EngineBuildFailedError} from "./buildErrors";
 import {chooseBuildGpu, describeBuildGpu, type BuildGpu} from "./buildGpu";
 import {buildProgressOf, runBuildProcess} from "./buildProcess";

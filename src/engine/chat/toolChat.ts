@@ -8,8 +8,8 @@ import {describeChatError} from "./chatErrors";
 import {toChatHistory} from "./chatHistory";
 import {ChatModelSession} from "./chatModelSession";
 import type {ChatTool} from "./chatTool";
-import type {AssistantPart, AssistantTurn, ChatTurn} from "./chatTranscript";
-import {TurnEmitter} from "./turnEmitter";
+import type {AssistantTurn, ChatTurn} from "./chatTranscript";
+import {TurnEmitter, type TurnEvent} from "./turnEmitter";
 import {runToolCalls} from "./toolCallRunner";
 import {createScriptedTokenBias} from "./scriptedTokenBias";
 
@@ -39,11 +39,6 @@ export interface TurnRequest {
      */
     readonly script?: readonly string[];
 }
-
-/** Streamed while a turn runs: text as it is generated, and parts as they appear or change. */
-export type TurnEvent =
-    | {readonly type: "text"; readonly text: string}
-    | {readonly type: "part"; readonly index: number; readonly part: AssistantPart};
 
 export type TurnStopReason = "done" | "stopped" | "toolRoundLimit" | "maxTokens" | "error";
 

@@ -1,5 +1,9 @@
 import type {AssistantPart, AssistantTurn} from "./chatTranscript";
-import type {TurnEvent} from "./toolChat";
+
+/** Streamed while a turn runs: text as it is generated, and parts as they appear or change. */
+export type TurnEvent =
+    | {readonly type: "text"; readonly text: string}
+    | {readonly type: "part"; readonly index: number; readonly part: AssistantPart};
 
 /** Builds the assistant turn as events arrive and tells the listener about each change. */
 export class TurnEmitter {

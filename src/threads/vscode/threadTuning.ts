@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import {join} from "node:path";
 import type {LocalEngine} from "../../engine/localEngine";
-import type {ModelDescription} from "../../engine/engine";
+import type {ModelDescription} from "../../engine/modelDescription";
 import type {ThreadPlan, ThreadSettings} from "../decideThreads";
 import {ThreadTuner, type ThreadTuningFacts} from "../threadTuner";
 import {isAbortError} from "../../util/abort";
