@@ -9,7 +9,7 @@ import type {ModelState} from "../modelController";
 import {switchTo} from "../models/switchQuantization";
 import type {QuantPilot} from "../quantPilot";
 import {makeNonce, webviewPage} from "../webviewPage";
-import {historyPoint, modelView, pushBounded, requestView} from "./panelState";
+import {historyPoint, modelView, pushBounded, requestView} from "./panelViews";
 import type {HistoryPoint, HostMessage, PanelState, QuantizeView, RequestView, SwitchView, VariantsView} from "./protocol";
 import {VariantSearch} from "./variantSearch";
 import {AbPanelFeed} from "../ab/abPanelFeed";
@@ -73,14 +73,14 @@ export class QuantPilotPanel implements vscode.Disposable {
 
     private render(root: vscode.Uri): void {
         const webview = this.panel.webview;
-        webview.options = {enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, "dist"), vscode.Uri.joinPath(root, "media")]};
+        webview.options = {enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, "dist")]};
         this.panel.iconPath = {light: vscode.Uri.joinPath(root, "media", "quantpilot-light.svg"), dark: vscode.Uri.joinPath(root, "media", "quantpilot-dark.svg")};
         const uri = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(root, ...parts)).toString();
         webview.html = webviewPage({
             cspSource: webview.cspSource,
             nonce: makeNonce(),
-            scriptUri: uri("dist", "webview.js"),
-            styleUris: [uri("dist", "webview.css"), uri("media", "panel.css")],
+            scriptUri: uri("dist", "panel.js"),
+            styleUris: [uri("dist", "panel.css")],
             title: "QuantPilot",
             body: `<main id="app" aria-busy="true"><p class="qp-loading">Loading QuantPilot…</p></main>`
         });

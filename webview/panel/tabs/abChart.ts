@@ -1,5 +1,5 @@
-import type {ChartPoint} from "../../src/evaluation/chartSeries";
-import {formatBytes} from "../format";
+import type {ChartPoint} from "../../../src/evaluation/chartSeries";
+import {formatBytes} from "../../shared/format";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 360;

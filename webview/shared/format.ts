@@ -1,5 +1,5 @@
-import {formatBytes, formatCount} from "../src/util/format";
-import type {Reading} from "../src/hardware/hardwareSnapshot";
+import {formatBytes, formatCount} from "../../src/util/format";
+import type {Reading} from "../../src/hardware/hardwareSnapshot";
 
 export {formatBytes, formatCount};
 

@@ -2,9 +2,9 @@ import {test} from "node:test";
 import assert from "node:assert/strict";
 import type {HardwareSnapshot, Reading} from "../../src/hardware/hardwareSnapshot";
 import type {RequestMetrics} from "../../src/engine/requestMetrics";
-import {historyPoint, measuredWatts, modelView, pushBounded, requestView} from "../../src/panel/panelState";
+import {historyPoint, measuredWatts, modelView, pushBounded, requestView} from "../../src/panel/panelViews";
 import type {HostMessage, PanelState} from "../../src/panel/protocol";
-import {applyHostMessage, HISTORY_POINTS} from "../../webview/panelStore";
+import {applyHostMessage, HISTORY_POINTS} from "../../webview/panel/panelStore";
 
 const missing: Reading<never> = {status: "unavailable", note: "not available on this machine"};
 

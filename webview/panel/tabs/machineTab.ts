@@ -1,9 +1,9 @@
-import type {BatteryState, CpuLoad, GpuUsage, HardwareSnapshot, MemoryUsage, PowerDraw, ProcessUsage, Temperatures} from "../../src/hardware/hardwareSnapshot";
-import type {HistoryPoint, PanelState} from "../../src/panel/protocol";
+import type {BatteryState, CpuLoad, GpuUsage, HardwareSnapshot, MemoryUsage, PowerDraw, ProcessUsage, Temperatures} from "../../../src/hardware/hardwareSnapshot";
+import type {HistoryPoint, PanelState} from "../../../src/panel/protocol";
 import {TimeChart} from "../charts/timeChart";
-import {link} from "../components/toolkit";
-import {h, meter, type Child} from "../dom";
-import {formatBytes, interval, percent, watts} from "../format";
+import {link} from "../../shared/toolkit";
+import {h, meter, type Child} from "../../shared/dom";
+import {formatBytes, interval, percent, watts} from "../../shared/format";
 import type {Change} from "../panelStore";
 import {card, facts, figure, readingContent, type TabContext, type TabView} from "./tabView";
 

@@ -1,4 +1,4 @@
-import type {PanelTab, PersistedPanelState, WebviewMessage} from "../src/panel/protocol";
+import type {PanelTab, PersistedPanelState, WebviewMessage} from "../../src/panel/protocol";
 
 interface VsCodeApi {
     postMessage(message: unknown): void;

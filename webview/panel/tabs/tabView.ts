@@ -1,8 +1,8 @@
-import type {Reading} from "../../src/hardware/hardwareSnapshot";
-import type {PanelState, WebviewMessage} from "../../src/panel/protocol";
+import type {Reading} from "../../../src/hardware/hardwareSnapshot";
+import type {PanelState, WebviewMessage} from "../../../src/panel/protocol";
 import type {Change} from "../panelStore";
-import {h, type Child} from "../dom";
-import {age, missingText} from "../format";
+import {h, type Child} from "../../shared/dom";
+import {age, missingText} from "../../shared/format";
 
 /** What a tab may do besides drawing: talk to the host. */
 export interface TabContext {

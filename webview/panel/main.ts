@@ -1,14 +1,15 @@
 // The QuantPilot panel's UI. It says `ready`, gets the whole state, then applies the host's
 // changes; it never polls. Types come from the shared protocol file (src/panel/protocol.ts).
 import "uplot/dist/uPlot.min.css";
-import type {HostMessage, PanelState, PanelTab} from "../src/panel/protocol";
-import {registerComponents, tabs, tag} from "./components/toolkit";
-import {h, replace, type Child} from "./dom";
-import {formatBytes, percent} from "./format";
+import "./panel.css";
+import type {HostMessage, PanelState, PanelTab} from "../../src/panel/protocol";
+import {registerComponents, tabs, tag} from "../shared/toolkit";
+import {h, replace, type Child} from "../shared/dom";
+import {formatBytes, percent} from "../shared/format";
 import {applyHostMessage, type Change} from "./panelStore";
 import {TAB_ORDER, tabDefinition} from "./tabs/tabList";
 import type {TabView} from "./tabs/tabView";
-import {HostChannel} from "./vscodeApi";
+import {HostChannel} from "../shared/hostChannel";
 
 registerComponents();
 const channel = new HostChannel();

@@ -1,7 +1,7 @@
-import type {AbTabView, PanelState} from "../../src/panel/protocol";
-import {abTable} from "../../src/evaluation/abTable";
-import {button} from "../components/toolkit";
-import {h, replace, type Child} from "../dom";
+import type {AbTabView, PanelState} from "../../../src/panel/protocol";
+import {abTable} from "../../../src/evaluation/abTable";
+import {button} from "../../shared/toolkit";
+import {h, replace, type Child} from "../../shared/dom";
 import type {Change} from "../panelStore";
 import {sizeChart} from "./abChart";
 import {card, type TabContext, type TabView} from "./tabView";
