@@ -64,6 +64,18 @@ export type WebviewMessage =
     /** The empty state's "Select Model…" button. */
     | {readonly type: "selectModel"};
 
+/** What the webview keeps across reloads (vscode.setState): the message being written. */
+export interface PersistedAssistantState {
+    readonly draft: string;
+}
+
+/** The whole protocol, for the webview's typed channel (webview/shared/hostChannel.ts). */
+export interface AssistantProtocol {
+    readonly hostMessage: HostMessage;
+    readonly webviewMessage: WebviewMessage;
+    readonly persisted: PersistedAssistantState;
+}
+
 const MAX_TEXT = 100_000;
 
 /** Validates a message from the webview (never trusted as typed); undefined when malformed. */

@@ -176,3 +176,10 @@ export type WebviewMessage =
     | {readonly type: "abSelect"; readonly id: string}
     /** Export a saved comparison as JSON or Markdown (the host asks where). */
     | {readonly type: "abExport"; readonly id: string; readonly format: "json" | "markdown"};
+
+/** The whole protocol, for the webview's typed channel (webview/shared/hostChannel.ts). */
+export interface PanelProtocol {
+    readonly hostMessage: HostMessage;
+    readonly webviewMessage: WebviewMessage;
+    readonly persisted: PersistedPanelState;
+}

@@ -2,7 +2,8 @@ import type {BatteryState, CpuLoad, GpuUsage, HardwareSnapshot, MemoryUsage, Pow
 import type {HistoryPoint, PanelState} from "../../../src/panel/protocol";
 import {TimeChart} from "../charts/timeChart";
 import {link} from "../../shared/toolkit";
-import {h, meter, type Child} from "../../shared/dom";
+import {h, type Child} from "../../shared/dom";
+import {meter} from "../meters";
 import {formatBytes, interval, percent, watts} from "../../shared/format";
 import type {Change} from "../panelStore";
 import {card, facts, figure, readingContent, type TabContext, type TabView} from "./tabView";

@@ -1,7 +1,8 @@
 import type {ModelMemory} from "../../../src/engine/modelMemory";
 import type {PanelState, RequestView} from "../../../src/panel/protocol";
 import {TimeChart} from "../charts/timeChart";
-import {h, meter, stackedBar, type Child} from "../../shared/dom";
+import {h, type Child} from "../../shared/dom";
+import {meter, stackedBar} from "../meters";
 import {formatBytes, joules, milliseconds, percent, rate} from "../../shared/format";
 import type {Change} from "../panelStore";
 import {card, facts, figure, type TabView} from "./tabView";
