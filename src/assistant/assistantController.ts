@@ -6,6 +6,7 @@ import type {LocalEngine} from "../engine/localEngine";
 import {workspaceRoots} from "../tools/vscodeToolEnvironment";
 import type {Logger} from "../util/logger";
 import {ApprovalBroker} from "./approvalBroker";
+import {assistantViewState, turnEventView} from "./assistantViews";
 import {readAssistantSettings} from "./assistantSettings";
 import {TestChatScript} from "./assistantTestHooks";
 import {assistantTools, toolsStatus} from "./assistantTools";
@@ -84,20 +85,21 @@ export class AssistantController implements vscode.Disposable {
             case "selectModel":
                 await vscode.commands.executeCommand("quantpilot.selectModelFile");
                 return;
+            default:
+                message satisfies never;
         }
     }
 
     state(): AssistantViewState {
         const model = this.engine.model;
-        const turns: ChatTurn[] = this.running != null ? [...this.conversation.turns, this.running.turn] : [...this.conversation.turns];
-        return {
+        return assistantViewState({
             conversationId: this.conversation.id,
-            turns,
+            turns: this.running != null ? [...this.conversation.turns, this.running.turn] : this.conversation.turns,
             busy: this.running != null,
-            ...(model != null ? {model: {name: model.fileName, chatFormat: model.chatWrapper}} : {}),
+            model,
             tools: toolsStatus(model),
             approvals: this.approvals.pending
-        };
+        });
     }
 
     async newChat(): Promise<void> {
@@ -173,7 +175,7 @@ export class AssistantController implements vscode.Disposable {
             if (last?.type === "text")
                 last.text += event.text;
         }
-        this.post({type: "turnEvent", event});
+        this.post({type: "turnEvent", event: turnEventView(event)});
     }
 
     private async stopAndWait(): Promise<void> {

@@ -6,11 +6,13 @@ import {join} from "node:path";
 import {AbHistory} from "../../src/evaluation/abHistory";
 import {abJson} from "../../src/evaluation/abJson";
 import {abMarkdown} from "../../src/evaluation/abMarkdown";
+import {abTable} from "../../src/evaluation/abTable";
 import type {AbReport, CandidateResult, ReferenceResult, SpeedMetrics} from "../../src/evaluation/abReport";
 import {chartSeries} from "../../src/evaluation/chartSeries";
 import {pairedBinary, pairedScores} from "../../src/evaluation/pairedOutcomes";
 import type {QualityMetrics} from "../../src/evaluation/qualityMetrics";
 import {verdictLine} from "../../src/evaluation/verdict";
+import {abResultView} from "../../src/panel/panelViews";
 
 const model = (fileType: string, sizeBytes: number, bitsPerWeight: number) =>
     ({path: `/m/model-${fileType}.gguf`, fileName: `model-${fileType}.gguf`, fileType, sizeBytes, bitsPerWeight, parameters: 1e9});
@@ -128,4 +130,16 @@ test("history saves, lists newest first, loads, removes, and skips damaged files
     await assert.rejects(history.load("../etc/passwd"), RangeError);
     assert.ok(!(await readdir(dir)).some((n) => n.endsWith(".tmp")));
     await rm(dir, {recursive: true});
+});
+
+test("the panel's A/B tab gets a report as plain data: verdicts, the table's cells and the chart points", () => {
+    const r = report();
+    const view = abResultView("20261126-100000-model", r);
+    assert.deepEqual(view.verdicts, [r.candidates[0]!.verdict]);
+    assert.deepEqual(view.reference, {fileName: "model-F16.gguf", label: "F16"});
+    assert.deepEqual(view.table, abTable(r), "the same rows as the Markdown export");
+    assert.deepEqual(view.kldVsSize.map((p) => [p.label, p.value, p.isReference]), [["F16", 0, true], ["Q4_K_M", 0.031, false]]);
+    assert.deepEqual(view.tgVsSize.map((p) => [p.low, p.value, p.high]), [[9, 10, 11], [23, 24, 25]]);
+    assert.deepEqual(view.notes, ["a note"]);
+    assert.deepEqual(JSON.parse(JSON.stringify(view)), view, "nothing is lost on the way through postMessage");
 });

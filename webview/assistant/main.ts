@@ -1,8 +1,8 @@
 import "./assistant.css";
-import type {AssistantPart, ChatTurn} from "../../src/engine/chat/chatTranscript";
-import type {AssistantProtocol, AssistantViewState, HostMessage, PendingApproval, WebviewMessage} from "../../src/assistant/protocol";
+import type {AssistantProtocol, AssistantViewState, ChatTurnView, PartView, PendingApproval, TurnEventView, WebviewMessage} from "../../src/assistant/protocol";
 import {h} from "../shared/dom";
 import {HostChannel} from "../shared/hostChannel";
+import {applyTurnEvent} from "./assistantStore";
 import {renderMarkdown} from "./markdown";
 import {plainButton} from "./plainButton";
 import {toolCallView} from "./toolCallView";
@@ -60,7 +60,7 @@ channel.onMessage((message) => {
             render();
             return;
         case "turnEvent":
-            applyTurnEvent(message.event);
+            onTurnEvent(message.event);
             return;
         case "approvals":
             approvals = message.approvals;
@@ -118,17 +118,11 @@ function renderLastTurn(): void {
 
 let frame: number | undefined;
 
-function applyTurnEvent(event: Extract<HostMessage, {type: "turnEvent"}>["event"]): void {
-    const turn = state?.turns[state.turns.length - 1];
-    if (turn?.role !== "assistant")
+function onTurnEvent(event: TurnEventView): void {
+    const turns = state != null ? applyTurnEvent(state.turns, event) : undefined;
+    if (state == null || turns == null)
         return;
-    if (event.type === "part")
-        turn.parts[event.index] = event.part;
-    else {
-        const last = turn.parts[turn.parts.length - 1];
-        if (last?.type === "text")
-            last.text += event.text;
-    }
+    state = {...state, turns};
     // Tokens arrive faster than frames: re-render at most once per frame.
     frame ??= requestAnimationFrame(() => {
         frame = undefined;
@@ -136,7 +130,7 @@ function applyTurnEvent(event: Extract<HostMessage, {type: "turnEvent"}>["event"
     });
 }
 
-function turnView(turn: ChatTurn, index: number): HTMLElement {
+function turnView(turn: ChatTurnView, index: number): HTMLElement {
     if (turn.role === "user")
         return h("section", {class: "turn user", data: {turn: String(index)}}, h("div", {class: "author"}, "You"), h("div", {class: "user-text"}, turn.text));
     const busy = state?.busy === true && index === (state?.turns.length ?? 0) - 1;
@@ -147,7 +141,7 @@ function turnView(turn: ChatTurn, index: number): HTMLElement {
     return h("section", {class: `turn assistant${busy ? " streaming" : ""}`, data: {turn: String(index)}}, h("div", {class: "author"}, "QuantPilot"), body);
 }
 
-function partView(part: AssistantPart): HTMLElement {
+function partView(part: PartView): HTMLElement {
     switch (part.type) {
         case "text": {
             const div = h("div", {class: "markdown"});

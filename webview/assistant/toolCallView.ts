@@ -1,9 +1,8 @@
-import type {ToolCallPart} from "../../src/engine/chat/chatTranscript";
-import type {PendingApproval} from "../../src/assistant/protocol";
+import type {PendingApproval, ToolCallPartView, WebviewMessage} from "../../src/assistant/protocol";
 import {h} from "../shared/dom";
 import {plainButton} from "./plainButton";
 
-const STATUS_LABEL: Record<ToolCallPart["status"], string> = {
+const STATUS_LABEL: Record<ToolCallPartView["status"], string> = {
     running: "Running",
     awaiting: "Waiting for you",
     done: "Done",
@@ -14,7 +13,7 @@ const STATUS_LABEL: Record<ToolCallPart["status"], string> = {
 };
 
 /** One tool call as a card: what ran, its outcome, details on demand, and any decision it waits for. */
-export function toolCallView(part: ToolCallPart, approval: PendingApproval | undefined, send: (m: {type: "decide"; callId: string; approve: boolean} | {type: "review"; callId: string}) => void): HTMLElement {
+export function toolCallView(part: ToolCallPartView, approval: PendingApproval | undefined, send: (m: Extract<WebviewMessage, {type: "decide" | "review"}>) => void): HTMLElement {
     const status = approval != null ? "awaiting" : part.status;
     const card = h("div", {class: `tool-call status-${status}`, data: {callId: part.id}});
     const head = h("div", {class: "tool-head"},
