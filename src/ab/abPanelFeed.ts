@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import type {AbHistoryEntry} from "../evaluation/abHistory";
 import type {AbReport} from "../evaluation/abReport";
-import {abResultView} from "../panel/panelViews";
+import {abHistoryView, abResultView} from "../panel/panelViews";
 import type {AbTabView, MeasuredView, VariantsView, WebviewMessage} from "../panel/protocol";
 import type {QuantPilot} from "../quantPilot";
 import {measurementsOf} from "./abMeasurements";
@@ -44,7 +44,7 @@ export class AbPanelFeed implements vscode.Disposable {
         const report = id == null ? undefined : await this.report(id);
         return {
             running: state.kind === "running" ? {message: state.progress.message, fraction: state.progress.fraction, candidates: state.candidates} : null,
-            history: this.history.slice(0, HISTORY_SHOWN),
+            history: this.history.slice(0, HISTORY_SHOWN).map(abHistoryView),
             selected: id == null || report == null ? null : abResultView(id, report)
         };
     }

@@ -1,6 +1,7 @@
 import type {ModelDescription} from "../engine/engine";
 import type {ModelMemory} from "../engine/modelMemory";
 import type {RequestMetrics} from "../engine/requestMetrics";
+import type {AbHistoryEntry} from "../evaluation/abHistory";
 import type {AbReport} from "../evaluation/abReport";
 import {abTable} from "../evaluation/abTable";
 import {chartSeries, type ChartPoint} from "../evaluation/chartSeries";
@@ -10,7 +11,7 @@ import type {FitEstimate} from "../quant/fit";
 import {describeFit, fitLabel} from "../quant/fit";
 import type {ModelVariant} from "../quant/variants";
 import type {
-    AbResultView, ChartPointView, FitView, HardwareView, HistoryPoint, LoadedModelView, ModelMemoryView, ModelView, RequestView, SensorReading, VariantView
+    AbHistoryView, AbResultView, ChartPointView, FitView, HardwareView, HistoryPoint, LoadedModelView, ModelMemoryView, ModelView, RequestView, SensorReading, VariantView
 } from "./protocol";
 
 /*
@@ -127,6 +128,11 @@ export function requestView(metrics: RequestMetrics, latest: HardwareSnapshot | 
     const watts = fresh ? measuredWatts(latest) : null;
     const joulesPerToken = watts != null && metrics.tokens > 0 ? (watts * metrics.totalMs) / 1000 / metrics.tokens : null;
     return {...metrics, joulesPerToken};
+}
+
+/** A saved comparison as the A/B tab lists it (its verdicts are shown once it is picked). */
+export function abHistoryView(entry: AbHistoryEntry): AbHistoryView {
+    return {id: entry.id, createdAt: entry.createdAt, reference: entry.reference, candidates: entry.candidates};
 }
 
 /** A saved comparison with its table and charts, drawn by the A/B tab. */
