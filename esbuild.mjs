@@ -25,10 +25,9 @@ const builds = [
     {...common, entryPoints: {hardwareWorker: "src/hardware/hardwareWorker.ts"}, outdir: "dist", platform: "node", format: "cjs", target: "node20"},
     ...optional("src/quant/quantizeWorker.ts", {quantizeWorker: "src/quant/quantizeWorker.ts"}).map((entryPoints) =>
         ({...common, entryPoints, outdir: "dist", platform: "node", format: "cjs", target: "node20", external: nodeExternals})),
-    {...common, entryPoints: {webview: "webview/main.ts"}, outdir: "dist", platform: "browser", format: "iife", target: "es2022",
-        loader: {".css": "css"}},
-    ...optional("webview/assistant/main.ts", {assistant: "webview/assistant/main.ts"}).map((entryPoints) =>
-        ({...common, entryPoints, outdir: "dist", platform: "browser", format: "iife", target: "es2022", loader: {".css": "css"}}))
+    // The two webview apps; each bundles its own CSS (imported by its main.ts) into dist/<app>.css.
+    {...common, entryPoints: {panel: "webview/panel/main.ts", assistant: "webview/assistant/main.ts"}, outdir: "dist", platform: "browser",
+        format: "iife", target: "es2022", loader: {".css": "css"}}
 ];
 
 function optional(path, entryPoints) {

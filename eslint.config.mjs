@@ -31,6 +31,7 @@ export default tseslint.config(
         files: ["src/panel/protocol.ts", "src/assistant/protocol.ts"],
         rules: {"no-restricted-imports": ["error", {paths: [{name: "vscode", message: "Protocol files are plain types shared with the webview."}]}]}
     },
+    ...webviewBoundaries(),
     {
         files: ["test/**/*.ts", "scripts/**", "bench/**"],
         rules: {"no-console": "off"}
@@ -40,3 +41,25 @@ export default tseslint.config(
         languageOptions: {globals: {process: "readonly", console: "readonly", URL: "readonly"}}
     }
 );
+
+/**
+ * The webview apps see the host only through the two protocol files; the panel and the
+ * assistant share code only through webview/shared; a protocol file defines its own types and
+ * imports nothing. Each block repeats the barrel rule: a later block's options replace an earlier one's.
+ */
+function webviewBoundaries() {
+    const barrels = {group: ["**/index", "**/index.ts"], message: "No barrel files."};
+    const restrict = (files, patterns) => ({files, rules: {"no-restricted-imports": ["error", {
+        paths: [{name: "vscode", message: "Webview code and protocol files never import vscode."}],
+        patterns: [barrels, ...patterns]
+    }]}});
+    const onlyProtocols = {regex: "(^|/)src/(?!(panel|assistant)/protocol$)", message: "The webview imports from src/ only src/panel/protocol and src/assistant/protocol."};
+    const toolkit = {group: ["@vscode/webview-ui-toolkit", "@vscode/webview-ui-toolkit/*"], message: "Use webview/shared/toolkit.ts, the one wrapper of the UI toolkit."};
+    return [
+        restrict(["webview/**/*.ts"], [onlyProtocols, toolkit]),
+        restrict(["webview/panel/**/*.ts"], [onlyProtocols, toolkit, {regex: "(^|/)assistant(/|$)", message: "The panel app shares code with the assistant only through webview/shared."}]),
+        restrict(["webview/assistant/**/*.ts"], [onlyProtocols, toolkit, {regex: "(^|/)panel(/|$)", message: "The assistant app shares code with the panel only through webview/shared."}]),
+        restrict(["webview/shared/**/*.ts"], [{regex: "(^|/)(src|panel|assistant)/", message: "webview/shared serves both apps: it imports neither app and nothing from src/."}]),
+        restrict(["src/panel/protocol.ts", "src/assistant/protocol.ts"], [{regex: ".", message: "A protocol file defines its own plain types and imports nothing; the host's mapper converts to them."}])
+    ];
+}

@@ -8,6 +8,7 @@ import {workspaceRoots} from "../tools/vscode/vscodeToolEnvironment";
 import type {Logger} from "../util/logger";
 import {ApprovalBroker} from "./approvalBroker";
 import type {Config} from "../config";
+import {assistantViewState, turnEventView} from "./assistantViews";
 import {readAssistantSettings} from "./assistantSettings";
 import {TestChatScript} from "./assistantTestHooks";
 import {assistantTools, toolsStatus} from "./assistantTools";
@@ -91,20 +92,21 @@ export class AssistantController implements vscode.Disposable {
             case "selectModel":
                 await vscode.commands.executeCommand("quantpilot.selectModelFile");
                 return;
+            default:
+                message satisfies never;
         }
     }
 
     state(): AssistantViewState {
         const model = this.engine.model;
-        const turns: ChatTurn[] = this.running != null ? [...this.conversation.turns, this.running.turn] : [...this.conversation.turns];
-        return {
+        return assistantViewState({
             conversationId: this.conversation.id,
-            turns,
+            turns: this.running != null ? [...this.conversation.turns, this.running.turn] : this.conversation.turns,
             busy: this.running != null,
-            ...(model != null ? {model: {name: model.fileName, chatFormat: model.chatWrapper}} : {}),
+            model,
             tools: toolsStatus(model),
             approvals: this.approvals.pending
-        };
+        });
     }
 
     async newChat(): Promise<void> {
@@ -180,7 +182,7 @@ export class AssistantController implements vscode.Disposable {
             if (last?.type === "text")
                 last.text += event.text;
         }
-        this.post({type: "turnEvent", event});
+        this.post({type: "turnEvent", event: turnEventView(event)});
     }
 
     private async stopAndWait(): Promise<void> {

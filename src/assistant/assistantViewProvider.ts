@@ -2,7 +2,8 @@ import * as vscode from "vscode";
 import type {Logger} from "../util/logger";
 import type {AssistantController} from "./assistantController";
 import {assistantHtml} from "./assistantHtml";
-import {parseWebviewMessage, type HostMessage} from "./protocol";
+import type {HostMessage} from "./protocol";
+import {parseWebviewMessage} from "./webviewMessages";
 
 export const ASSISTANT_VIEW_ID = "quantpilot.assistant";
 
@@ -21,11 +22,12 @@ export class AssistantViewProvider implements vscode.WebviewViewProvider, vscode
         view.webview.html = assistantHtml(view.webview, this.extensionUri, vscode.Uri.joinPath);
         this.disposables.push(
             view.webview.onDidReceiveMessage((raw: unknown) => {
-                const message = parseWebviewMessage(raw);
-                if (message == null) {
-                    this.log.warn(`Assistant view: ignored a malformed message: ${JSON.stringify(raw)?.slice(0, 200)}`);
+                const parsed = parseWebviewMessage(raw);
+                if (!parsed.ok) {
+                    this.log.warn(`Assistant view: ignored a message from the webview: ${parsed.reason}`);
                     return;
                 }
+                const message = parsed.message;
                 this.controller.handle(message).catch((err: unknown) =>
                     this.log.error(`Assistant: ${message.type} failed: ${err instanceof Error ? err.message : String(err)}`));
             }),

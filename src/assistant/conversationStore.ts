@@ -1,6 +1,5 @@
 import {randomUUID} from "node:crypto";
 import type {ChatTurn} from "../engine/chat/chatTranscript";
-import type {ConversationSummary} from "./protocol";
 
 /** What conversations are kept in: VS Code's workspace state (`ExtensionContext.workspaceState`) satisfies it. */
 export interface KeyValueStore {
@@ -8,7 +7,10 @@ export interface KeyValueStore {
     update(key: string, value: unknown): Thenable<void>;
 }
 
-export interface Conversation extends ConversationSummary {
+export interface Conversation {
+    readonly id: string;
+    readonly title: string;
+    readonly updatedAt: number;
     readonly turns: readonly ChatTurn[];
 }
 

@@ -1,17 +1,65 @@
 /**
- * Messages between the Assistant view's host (extension side) and its webview. Types only, no
- * vscode import: both sides compile against this file, and each switches over `type` so a
- * missing case fails to compile. The webview sends `ready`; the host answers with `state` and
- * then pushes changes.
+ * Messages between the Assistant view's host (extension side) and its webview
+ * (webview/assistant/). Plain, serialisable data only, defined here: no imports, no classes, no
+ * functions, and never vscode. The host turns its chat objects into these types in one place
+ * (assistantViews.ts) and validates what the webview sends (webviewMessages.ts). Both sides
+ * switch over `type` so a missing case fails to compile. The webview sends `ready`; the host
+ * answers with `state` and then pushes changes.
  */
-import type {ChatTurn} from "../engine/chat/chatTranscript";
-import type {TurnEvent} from "../engine/chat/turnEmitter";
 
-export interface ConversationSummary {
-    readonly id: string;
-    readonly title: string;
-    readonly updatedAt: number;
+/** What JSON can carry: a tool call's arguments and result as the model saw them. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | {readonly [key: string]: JsonValue};
+
+export interface UserTurnView {
+    readonly role: "user";
+    readonly text: string;
 }
+
+export interface AssistantTurnView {
+    readonly role: "assistant";
+    readonly parts: readonly PartView[];
+}
+
+export type ChatTurnView = UserTurnView | AssistantTurnView;
+
+export type PartView = TextPartView | ToolCallPartView | NoticePartView;
+
+export interface TextPartView {
+    readonly type: "text";
+    readonly text: string;
+}
+
+/**
+ * `running`: the tool runs; `awaiting`: it waits for the user to accept or run something;
+ * `done` / `error`: it finished; `rejected`: the user said no; `cancelled`: stopped by the user;
+ * `skipped`: not run (tools off, or the turn's tool-call limit was reached).
+ */
+export type ToolCallStatus = "running" | "awaiting" | "done" | "error" | "rejected" | "cancelled" | "skipped";
+
+export interface ToolCallPartView {
+    readonly type: "toolCall";
+    readonly id: string;
+    readonly name: string;
+    /** Absent when the tool takes none. */
+    readonly params?: JsonValue;
+    readonly status: ToolCallStatus;
+    /** What the model was given back. */
+    readonly result?: JsonValue;
+    /** One line for the person reading the chat. */
+    readonly summary?: string;
+}
+
+/** Something the user should know that is not the model's words (a stop, an error, tools off). */
+export interface NoticePartView {
+    readonly type: "notice";
+    readonly level: "info" | "warning" | "error";
+    readonly text: string;
+}
+
+/** Streamed while a turn runs: text as it is generated, and parts as they appear or change. */
+export type TurnEventView =
+    | {readonly type: "text"; readonly text: string}
+    | {readonly type: "part"; readonly index: number; readonly part: PartView};
 
 /** Something waiting for the user's decision, shown on the tool call it belongs to. */
 export type PendingApproval =
@@ -25,7 +73,7 @@ export type ToolsStatus =
 
 export interface AssistantViewState {
     readonly conversationId: string;
-    readonly turns: readonly ChatTurn[];
+    readonly turns: readonly ChatTurnView[];
     /** A turn is running: the input shows Stop instead of Send. */
     readonly busy: boolean;
     /** The loaded model; undefined when none is loaded. */
@@ -39,7 +87,7 @@ export type HostMessage =
     /** After `ready`, and whenever the conversation, model or tools change as a whole. */
     | {readonly type: "state"; readonly state: AssistantViewState}
     /** While a turn runs: text and tool-call changes of the last (assistant) turn. */
-    | {readonly type: "turnEvent"; readonly event: TurnEvent}
+    | {readonly type: "turnEvent"; readonly event: TurnEventView}
     /** The approvals waiting for the user changed. */
     | {readonly type: "approvals"; readonly approvals: readonly PendingApproval[]}
     /** The host wants the input focused (the view was revealed by a command). */
@@ -64,38 +112,14 @@ export type WebviewMessage =
     /** The empty state's "Select Model…" button. */
     | {readonly type: "selectModel"};
 
-const MAX_TEXT = 100_000;
+/** What the webview keeps across reloads (vscode.setState): the message being written. */
+export interface PersistedAssistantState {
+    readonly draft: string;
+}
 
-/** Validates a message from the webview (never trusted as typed); undefined when malformed. */
-export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
-    if (raw == null || typeof raw !== "object")
-        return undefined;
-    const m = raw as Record<string, unknown>;
-    const text = (key: string) => typeof m[key] === "string" && (m[key] as string).length <= MAX_TEXT ? m[key] as string : undefined;
-    switch (m.type) {
-        case "ready":
-        case "stop":
-        case "newChat":
-        case "showHistory":
-        case "selectModel":
-            return {type: m.type};
-        case "send": {
-            const value = text("text");
-            return value != null && value.trim() !== "" ? {type: "send", text: value} : undefined;
-        }
-        case "decide": {
-            const callId = text("callId");
-            return callId != null && typeof m.approve === "boolean" ? {type: "decide", callId, approve: m.approve} : undefined;
-        }
-        case "review": {
-            const callId = text("callId");
-            return callId != null ? {type: "review", callId} : undefined;
-        }
-        case "copy": {
-            const value = text("text");
-            return value != null ? {type: "copy", text: value} : undefined;
-        }
-        default:
-            return undefined;
-    }
+/** The whole protocol, for the webview's typed channel (webview/shared/hostChannel.ts). */
+export interface AssistantProtocol {
+    readonly hostMessage: HostMessage;
+    readonly webviewMessage: WebviewMessage;
+    readonly persisted: PersistedAssistantState;
 }

@@ -1,27 +1,119 @@
 /**
  * The one message protocol between the QuantPilot panel's host (src/panel/) and its webview
- * (webview/). Types only: the webview imports it with `import type`, and it never imports vscode.
+ * (webview/panel/). Plain, serialisable data only, defined here: no imports, no classes, no
+ * functions, and never vscode. The host turns its own objects into these types in one place
+ * (panelViews.ts); the webview imports nothing else from src/.
  *
  * The webview posts `ready` when its script runs; the host answers with `state` (everything) and
  * then pushes changes. Both sides switch exhaustively over `type`, so adding a message here fails
  * to compile until both handle it. The host validates every webview message (webviewMessages.ts).
  */
-import type {ModelMemory} from "../engine/modelMemory";
-import type {RequestMetrics} from "../engine/requestMetrics";
-import type {HardwareSnapshot} from "../hardware/hardwareSnapshot";
-import type {AbHistoryEntry} from "../ab/report/abHistory";
-import type {AbReport} from "../ab/report/abReport";
-import type {AbChartSeries} from "../ab/report/chartSeries";
 
 /**
  * The panel's tabs, in order. A new tab (the A/B evaluation's "ab") adds its id here, its view
- * under webview/tabs/, one entry in webview/tabs/tabList.ts, and its own messages below.
+ * under webview/panel/tabs/, one entry in webview/panel/tabs/tabList.ts, and its own messages below.
  */
 export type PanelTab = "machine" | "model" | "quantization" | "ab";
 
 /** What the webview keeps across hiding and reloads (vscode.setState), and the serializer gets back. */
 export interface PersistedPanelState {
     readonly tab: PanelTab;
+}
+
+/** One sensor's latest answer. A figure the machine does not expose is null, never 0. */
+export type SensorReading<T> =
+    /** `stale`: the newest read is still running (a slow sensor), so this value is from an earlier one. */
+    | {readonly status: "ok"; readonly value: T; readonly at: number; readonly stale: boolean}
+    /** The first read has not come back yet. */
+    | {readonly status: "waiting"}
+    /** This machine has no such sensor (or does not let us read it); `note` says which. */
+    | {readonly status: "unavailable"; readonly note: string}
+    /** The sensor failed and turned itself off for this session; `note` says why. */
+    | {readonly status: "disabled"; readonly note: string};
+
+export interface CpuView {
+    /** 0–100, all cores together, since the previous sample. */
+    readonly totalPercent: number;
+    /** 0–100 per logical core. */
+    readonly perCorePercent: readonly number[];
+    readonly model: string;
+}
+
+export interface MemoryView {
+    readonly totalBytes: number;
+    readonly usedBytes: number;
+    /** What a new program (or model) can get without swapping. */
+    readonly availableBytes: number;
+    readonly swapTotalBytes: number;
+    readonly swapUsedBytes: number;
+}
+
+export interface GpuView {
+    readonly name: string;
+    readonly vendor: string;
+    readonly loadPercent: number | null;
+    readonly vramTotalBytes: number | null;
+    readonly vramUsedBytes: number | null;
+    readonly temperatureC: number | null;
+    readonly powerWatts: number | null;
+}
+
+export interface TemperatureView {
+    readonly cpuC: number;
+    /** The hottest core or sensor, where reported. */
+    readonly cpuMaxC: number | null;
+}
+
+export interface BatteryView {
+    readonly percent: number;
+    readonly charging: boolean;
+    readonly acConnected: boolean;
+    readonly dischargeWatts: number | null;
+    readonly minutesRemaining: number | null;
+}
+
+export interface PowerView {
+    /** CPU package power (RAPL), all packages together. */
+    readonly packageWatts: number;
+}
+
+/** The extension host process itself. */
+export interface ProcessView {
+    readonly rssBytes: number;
+    readonly heapUsedBytes: number;
+    /** Percent of one core (can exceed 100 with several threads busy). */
+    readonly cpuPercent: number;
+}
+
+/** One sample of the machine. */
+export interface HardwareView {
+    /** Epoch milliseconds. */
+    readonly takenAt: number;
+    readonly cpu: SensorReading<CpuView>;
+    readonly memory: SensorReading<MemoryView>;
+    readonly gpus: SensorReading<readonly GpuView[]>;
+    readonly temperature: SensorReading<TemperatureView>;
+    readonly battery: SensorReading<BatteryView>;
+    readonly power: SensorReading<PowerView>;
+    readonly process: SensorReading<ProcessView>;
+}
+
+/** Where the loaded model's memory goes, and how full its context is. Bytes unless named otherwise. */
+export interface ModelMemoryView {
+    readonly weightsBytes: number;
+    /** The KV cache allocated for the whole context; null when the model's shape is not known. */
+    readonly kvCacheBytes: number | null;
+    /** The part of the KV cache in use now. */
+    readonly kvInUseBytes: number;
+    /** Scratch buffers for evaluation; null when not known. */
+    readonly computeBytes: number | null;
+    /** What the model and its context take on the GPU; 0 on the CPU. */
+    readonly onGpuBytes: number;
+    readonly contextSize: number;
+    /** Tokens the context holds now. */
+    readonly contextTokens: number;
+    /** The GPU's memory; null on the CPU. */
+    readonly vram: {readonly totalBytes: number; readonly usedBytes: number; readonly freeBytes: number} | null;
 }
 
 /** The loaded model as the panel shows it. */
@@ -98,8 +190,21 @@ export interface QuantizeView {
     readonly reason: string | null;
 }
 
-/** One finished request with the energy estimate the host could make for it. */
-export interface RequestView extends RequestMetrics {
+/** One finished request to the model, with the energy estimate the host could make for it. */
+export interface RequestView {
+    /** Epoch milliseconds when it finished. */
+    readonly at: number;
+    /** An inline completion (or its prefetch), or the assistant. */
+    readonly kind: "completion" | "chat";
+    readonly modelFileName: string;
+    readonly ttftMs: number;
+    /** null when no prompt token was evaluated. */
+    readonly promptTokensPerSecond: number | null;
+    readonly tokensPerSecond: number;
+    readonly promptTokensEvaluated: number;
+    readonly promptTokensReused: number;
+    readonly tokens: number;
+    readonly totalMs: number;
     /** Joules per generated token from the power measured around it; null when power is unknown. */
     readonly joulesPerToken: number | null;
 }
@@ -114,23 +219,64 @@ export interface HistoryPoint {
     readonly processCpuPercent: number | null;
 }
 
+/** A saved comparison in the A/B tab's list. */
+export interface AbHistoryView {
+    /** The id `abSelect` and `abExport` name. */
+    readonly id: string;
+    /** ISO date. */
+    readonly createdAt: string;
+    /** File names. */
+    readonly reference: string;
+    readonly candidates: readonly string[];
+}
+
+/** A table row: a label, then the reference's cell and each candidate's. */
+export type TableRowView = readonly [string, ...string[]];
+
+/** One point of an A/B chart against file size, with its interval (bootstrap CI or min–max range). */
+export interface ChartPointView {
+    readonly label: string;
+    readonly sizeBytes: number;
+    readonly value: number;
+    readonly low: number;
+    readonly high: number;
+    readonly isReference: boolean;
+}
+
+/** One comparison's result as the A/B tab draws it. */
+export interface AbResultView {
+    readonly id: string;
+    /** ISO date; the webview writes it in the user's locale. */
+    readonly createdAt: string;
+    /** One sentence per candidate. */
+    readonly verdicts: readonly string[];
+    readonly reference: {readonly fileName: string; readonly label: string};
+    /** The side-by-side table, as text cells (the Markdown export draws the same rows). */
+    readonly table: {readonly header: TableRowView; readonly rows: readonly TableRowView[]};
+    /** Mean KLD against file size; empty when quality was not measured. */
+    readonly kldVsSize: readonly ChartPointView[];
+    /** Decode tokens/s against file size; empty when speed was not measured. */
+    readonly tgVsSize: readonly ChartPointView[];
+    readonly notes: readonly string[];
+}
+
 /** The A/B tab: the comparison running now, the saved ones, and the one shown (src/ab/abPanelFeed.ts). */
 export interface AbTabView {
     readonly running: {readonly message: string; readonly fraction: number; readonly candidates: readonly string[]} | null;
     /** Newest first. */
-    readonly history: readonly AbHistoryEntry[];
-    /** The newest comparison, or the one picked from the history; its report and chart-ready series. */
-    readonly selected: {readonly id: string; readonly report: AbReport; readonly charts: AbChartSeries} | null;
+    readonly history: readonly AbHistoryView[];
+    /** The newest comparison, or the one picked from the history. */
+    readonly selected: AbResultView | null;
 }
 
 /** Everything the panel shows: sent in full after `ready`. */
 export interface PanelState {
     readonly sampleIntervalMs: number;
-    readonly hardware: HardwareSnapshot | null;
+    readonly hardware: HardwareView | null;
     /** Oldest first. */
     readonly history: readonly HistoryPoint[];
     readonly model: ModelView;
-    readonly memory: ModelMemory | null;
+    readonly memory: ModelMemoryView | null;
     /** Oldest first. */
     readonly requests: readonly RequestView[];
     readonly variants: VariantsView;
@@ -144,9 +290,9 @@ export type HostMessage =
     /** Answer to `ready`: the whole state. */
     | {readonly type: "state"; readonly state: PanelState}
     /** Each sample while the panel is visible, with the model's memory read at the same time. */
-    | {readonly type: "hardware"; readonly snapshot: HardwareSnapshot; readonly point: HistoryPoint; readonly memory: ModelMemory | null}
+    | {readonly type: "hardware"; readonly snapshot: HardwareView; readonly point: HistoryPoint; readonly memory: ModelMemoryView | null}
     /** The model started loading, finished, failed, or was unloaded. */
-    | {readonly type: "model"; readonly model: ModelView; readonly memory: ModelMemory | null}
+    | {readonly type: "model"; readonly model: ModelView; readonly memory: ModelMemoryView | null}
     /** A request to the model finished. */
     | {readonly type: "request"; readonly request: RequestView}
     | {readonly type: "variants"; readonly variants: VariantsView}
@@ -176,3 +322,10 @@ export type WebviewMessage =
     | {readonly type: "abSelect"; readonly id: string}
     /** Export a saved comparison as JSON or Markdown (the host asks where). */
     | {readonly type: "abExport"; readonly id: string; readonly format: "json" | "markdown"};
+
+/** The whole protocol, for the webview's typed channel (webview/shared/hostChannel.ts). */
+export interface PanelProtocol {
+    readonly hostMessage: HostMessage;
+    readonly webviewMessage: WebviewMessage;
+    readonly persisted: PersistedPanelState;
+}

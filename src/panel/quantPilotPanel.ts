@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import {join} from "node:path";
-import {readModelMemory, type ModelMemory} from "../engine/modelMemory";
+import {readModelMemory} from "../engine/modelMemory";
 import type {RequestMetrics} from "../engine/requestMetrics";
 import {HardwareMonitor} from "../hardware/hardwareMonitor";
 import type {HardwareSnapshot} from "../hardware/hardwareSnapshot";
@@ -9,8 +9,8 @@ import type {ModelState} from "../engine/modelHost";
 import {switchTo} from "../models/switchQuantization";
 import type {PanelServices} from "./panelServices";
 import {makeNonce, webviewPage} from "../vscodeUtil/webviewPage";
-import {historyPoint, modelView, pushBounded, requestView} from "./panelState";
-import type {HistoryPoint, HostMessage, PanelState, QuantizeView, RequestView, SwitchView, VariantsView} from "./protocol";
+import {hardwareView, historyPoint, memoryView, modelView, pushBounded, requestView} from "./panelViews";
+import type {HistoryPoint, HostMessage, ModelMemoryView, PanelState, QuantizeView, RequestView, SwitchView, VariantsView} from "./protocol";
 import {VariantSearch} from "./variantSearch";
 import {AbPanelFeed} from "../ab/vscode/abPanelFeed";
 import {parseWebviewMessage} from "./webviewMessages";
@@ -73,14 +73,14 @@ export class QuantPilotPanel implements vscode.Disposable {
 
     private render(root: vscode.Uri): void {
         const webview = this.panel.webview;
-        webview.options = {enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, "dist"), vscode.Uri.joinPath(root, "media")]};
+        webview.options = {enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, "dist")]};
         this.panel.iconPath = {light: vscode.Uri.joinPath(root, "media", "quantpilot-light.svg"), dark: vscode.Uri.joinPath(root, "media", "quantpilot-dark.svg")};
         const uri = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(root, ...parts)).toString();
         webview.html = webviewPage({
             cspSource: webview.cspSource,
             nonce: makeNonce(),
-            scriptUri: uri("dist", "webview.js"),
-            styleUris: [uri("dist", "webview.css"), uri("media", "panel.css")],
+            scriptUri: uri("dist", "panel.js"),
+            styleUris: [uri("dist", "panel.css")],
             title: "QuantPilot",
             body: `<main id="app" aria-busy="true"><p class="qp-loading">Loading QuantPilot…</p></main>`
         });
@@ -130,7 +130,7 @@ export class QuantPilotPanel implements vscode.Disposable {
         const [memory, quantize, ab] = await Promise.all([this.modelMemory(), this.quantizeView(), this.abFeed.view()]);
         const state: PanelState = {
             sampleIntervalMs: this.monitor.interval,
-            hardware: this.monitor.latest ?? null,
+            hardware: this.monitor.latest != null ? hardwareView(this.monitor.latest) : null,
             history: this.history,
             model: modelView(this.qp.models.state),
             memory,
@@ -159,7 +159,7 @@ export class QuantPilotPanel implements vscode.Disposable {
     private async onSnapshot(snapshot: HardwareSnapshot): Promise<void> {
         const point = historyPoint(snapshot);
         pushBounded(this.history, point, HISTORY_POINTS);
-        this.post({type: "hardware", snapshot, point, memory: await this.modelMemory()});
+        this.post({type: "hardware", snapshot: hardwareView(snapshot), point, memory: await this.modelMemory()});
     }
 
     private onRequest(metrics: RequestMetrics): void {
@@ -238,12 +238,12 @@ export class QuantPilotPanel implements vscode.Disposable {
         this.post({type: "settings", sampleIntervalMs: this.monitor.interval});
     }
 
-    private async modelMemory(): Promise<ModelMemory | null> {
+    private async modelMemory(): Promise<ModelMemoryView | null> {
         const loaded = this.qp.engine.loaded;
         if (loaded == null || loaded.disposed)
             return null;
         // The model may be swapped out between the check and the read; then there is nothing to show.
-        return await readModelMemory(loaded).catch(() => null);
+        return memoryView(await readModelMemory(loaded).catch(() => null));
     }
 
     private sensorDisabled(label: string, message: string): void {

@@ -3,7 +3,7 @@ import {modelSearchDirs} from "../models/modelsDir";
 import {findModelVariants} from "../quant/variants";
 import type {ModelServices} from "../models/modelServices";
 import {isAbortError} from "../util/abort";
-import {variantView} from "./panelState";
+import {variantView} from "./panelViews";
 import type {VariantsView} from "./protocol";
 
 /**

@@ -5,7 +5,7 @@ import {referenceLabel, suggestReference} from "../../src/ab/vscode/referenceCho
 import type {AbReport} from "../../src/ab/report/abReport";
 import {parseWebviewMessage} from "../../src/panel/webviewMessages";
 import type {PanelState} from "../../src/panel/protocol";
-import {applyHostMessage} from "../../webview/panelStore";
+import {applyHostMessage} from "../../webview/panel/panelStore";
 
 const variant = (fileType: string | undefined, bitsPerWeight: number) => ({path: `/m/${fileType ?? "x"}.gguf`, fileName: `${fileType ?? "x"}.gguf`, fileType, bitsPerWeight});
 

@@ -6,11 +6,13 @@ import {join} from "node:path";
 import {AbHistory} from "../../src/ab/report/abHistory";
 import {abJson} from "../../src/ab/report/abJson";
 import {abMarkdown} from "../../src/ab/report/abMarkdown";
+import {abTable} from "../../src/ab/report/abTable";
 import type {AbReport, CandidateResult, ReferenceResult, SpeedMetrics} from "../../src/ab/report/abReport";
 import {chartSeries} from "../../src/ab/report/chartSeries";
 import {pairedBinary, pairedScores} from "../../src/ab/stats/pairedOutcomes";
 import type {QualityMetrics} from "../../src/ab/stats/qualityMetrics";
 import {verdictLine} from "../../src/ab/stats/verdict";
+import {abResultView} from "../../src/panel/panelViews";
 
 const model = (fileType: string, sizeBytes: number, bitsPerWeight: number) =>
     ({path: `/m/model-${fileType}.gguf`, fileName: `model-${fileType}.gguf`, fileType, sizeBytes, bitsPerWeight, parameters: 1e9});
@@ -128,4 +130,16 @@ test("history saves, lists newest first, loads, removes, and skips damaged files
     await assert.rejects(history.load("../etc/passwd"), RangeError);
     assert.ok(!(await readdir(dir)).some((n) => n.endsWith(".tmp")));
     await rm(dir, {recursive: true});
+});
+
+test("the panel's A/B tab gets a report as plain data: verdicts, the table's cells and the chart points", () => {
+    const r = report();
+    const view = abResultView("20261126-100000-model", r);
+    assert.deepEqual(view.verdicts, [r.candidates[0]!.verdict]);
+    assert.deepEqual(view.reference, {fileName: "model-F16.gguf", label: "F16"});
+    assert.deepEqual(view.table, abTable(r), "the same rows as the Markdown export");
+    assert.deepEqual(view.kldVsSize.map((p) => [p.label, p.value, p.isReference]), [["F16", 0, true], ["Q4_K_M", 0.031, false]]);
+    assert.deepEqual(view.tgVsSize.map((p) => [p.low, p.value, p.high]), [[9, 10, 11], [23, 24, 25]]);
+    assert.deepEqual(view.notes, ["a note"]);
+    assert.deepEqual(JSON.parse(JSON.stringify(view)), view, "nothing is lost on the way through postMessage");
 });

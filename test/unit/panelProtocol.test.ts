@@ -49,8 +49,8 @@ test("the panel page allows only its own resources and its nonce'd script", () =
     const html = webviewPage({
         cspSource: "https://file+.vscode-resource.vscode-cdn.net",
         nonce,
-        scriptUri: "https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js",
-        styleUris: ["https://file+.vscode-resource.vscode-cdn.net/ext/media/panel.css?a=1&b=\"2\""],
+        scriptUri: "https://file+.vscode-resource.vscode-cdn.net/ext/dist/panel.js",
+        styleUris: ["https://file+.vscode-resource.vscode-cdn.net/ext/dist/panel.css?a=1&b=\"2\""],
         title: "QuantPilot",
         body: "<main id=\"app\"></main>"
     });
@@ -63,7 +63,7 @@ test("the panel page allows only its own resources and its nonce'd script", () =
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
     const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]!);
     assert.equal(scripts.length, 1, "one script, no inline ones");
-    assert.match(scripts[0]!, new RegExp(`nonce="${nonce}" src="https://file\\+\\.vscode-resource[^"]+/dist/webview\\.js"`));
+    assert.match(scripts[0]!, new RegExp(`nonce="${nonce}" src="https://file\\+\\.vscode-resource[^"]+/dist/panel\\.js"`));
     assert.match(html, /panel\.css\?a=1&amp;b=&quot;2&quot;"/, "URIs are escaped in attributes");
     assert.doesNotMatch(html, /style="/, "no inline style attributes (the policy would block them)");
 });

@@ -1,10 +1,11 @@
 import "./assistant.css";
-import type {AssistantPart, ChatTurn} from "../../src/engine/chat/chatTranscript";
-import type {AssistantViewState, HostMessage, PendingApproval, WebviewMessage} from "../../src/assistant/protocol";
-import {button, el} from "./dom";
+import type {AssistantProtocol, AssistantViewState, ChatTurnView, PartView, PendingApproval, TurnEventView, WebviewMessage} from "../../src/assistant/protocol";
+import {h} from "../shared/dom";
+import {HostChannel} from "../shared/hostChannel";
+import {applyTurnEvent} from "./assistantStore";
 import {renderMarkdown} from "./markdown";
+import {plainButton} from "./plainButton";
 import {toolCallView} from "./toolCallView";
-import {vscode} from "./vscodeApi";
 
 /**
  * The Assistant view: a transcript that streams, a composer with Send/Stop, and the tool calls
@@ -13,24 +14,27 @@ import {vscode} from "./vscodeApi";
  */
 let state: AssistantViewState | undefined;
 let approvals: readonly PendingApproval[] = [];
-const send = (message: WebviewMessage) => vscode.postMessage(message);
+const channel = new HostChannel<AssistantProtocol>();
+const send = (message: WebviewMessage) => channel.post(message);
 
 const app = document.getElementById("app")!;
-const modelLabel = el("span", {class: "model-label"});
+const modelLabel = h("span", {class: "model-label"});
 // New Chat and History are the view's own title-bar actions (package.json menus), as in VS Code's views.
-const header = el("header", {class: "toolbar"}, modelLabel);
-const banner = el("div", {class: "banner", hidden: ""});
-const transcript = el("main", {class: "transcript", role: "log", "aria-live": "polite"});
-const input = el("textarea", {class: "input", rows: "1", placeholder: "Ask about your code…", "aria-label": "Message"});
-const sendButton = button("Send", "primary", () => submit(), "send");
-const stopButton = button("Stop", "secondary", () => send({type: "stop"}), "stop");
-const composer = el("footer", {class: "composer"}, input, el("div", {class: "composer-actions"}, el("span", {class: "hint"}, "Shift+Enter for a new line"), stopButton, sendButton));
+const header = h("header", {class: "toolbar"}, modelLabel);
+const banner = h("div", {class: "banner", hidden: true});
+const transcript = h("main", {class: "transcript", role: "log", ariaLive: "polite"});
+const input = h("textarea", {class: "input", ariaLabel: "Message"});
+input.rows = 1;
+input.placeholder = "Ask about your code…";
+const sendButton = plainButton("Send", "primary", () => submit(), "send");
+const stopButton = plainButton("Stop", "secondary", () => send({type: "stop"}), "stop");
+const composer = h("footer", {class: "composer"}, input, h("div", {class: "composer-actions"}, h("span", {class: "hint"}, "Shift+Enter for a new line"), stopButton, sendButton));
 app.append(header, banner, transcript, composer);
 
-input.value = (vscode.getState() as {draft?: string} | undefined)?.draft ?? "";
+input.value = channel.saved()?.draft ?? "";
 input.addEventListener("input", () => {
     autosize();
-    vscode.setState({draft: input.value});
+    channel.save({draft: input.value});
 });
 input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -48,8 +52,7 @@ transcript.addEventListener("click", (event) => {
     }
 });
 
-window.addEventListener("message", (event: MessageEvent<HostMessage>) => {
-    const message = event.data;
+channel.onMessage((message) => {
     switch (message.type) {
         case "state":
             state = message.state;
@@ -57,7 +60,7 @@ window.addEventListener("message", (event: MessageEvent<HostMessage>) => {
             render();
             return;
         case "turnEvent":
-            applyTurnEvent(message.event);
+            onTurnEvent(message.event);
             return;
         case "approvals":
             approvals = message.approvals;
@@ -66,6 +69,8 @@ window.addEventListener("message", (event: MessageEvent<HostMessage>) => {
         case "focusInput":
             input.focus();
             return;
+        default:
+            message satisfies never;
     }
 });
 send({type: "ready"});
@@ -76,7 +81,7 @@ function submit(): void {
         return;
     send({type: "send", text});
     input.value = "";
-    vscode.setState({draft: ""});
+    channel.save({draft: ""});
     autosize();
 }
 
@@ -84,9 +89,9 @@ function render(): void {
     if (state == null)
         return;
     const pinned = nearBottom();
-    modelLabel.replaceChildren(el("span", {class: `dot ${state.model != null ? "on" : "off"}`}),
+    modelLabel.replaceChildren(h("span", {class: `dot ${state.model != null ? "on" : "off"}`}),
         state.model != null ? `${state.model.name}` : "No model loaded",
-        state.model != null ? el("span", {class: "muted"}, ` · ${state.tools.available ? "tools on" : "tools off"}`) : "");
+        state.model != null ? h("span", {class: "muted"}, ` · ${state.tools.available ? "tools on" : "tools off"}`) : "");
     banner.hidden = state.model == null || state.tools.available;
     banner.textContent = state.tools.available ? "" : `Tools are unavailable: ${state.tools.reason}. The assistant can still chat.`;
     transcript.replaceChildren(...(state.turns.length === 0 ? [emptyState()] : state.turns.map((turn, i) => turnView(turn, i))));
@@ -113,17 +118,11 @@ function renderLastTurn(): void {
 
 let frame: number | undefined;
 
-function applyTurnEvent(event: Extract<HostMessage, {type: "turnEvent"}>["event"]): void {
-    const turn = state?.turns[state.turns.length - 1];
-    if (turn?.role !== "assistant")
+function onTurnEvent(event: TurnEventView): void {
+    const turns = state != null ? applyTurnEvent(state.turns, event) : undefined;
+    if (state == null || turns == null)
         return;
-    if (event.type === "part")
-        turn.parts[event.index] = event.part;
-    else {
-        const last = turn.parts[turn.parts.length - 1];
-        if (last?.type === "text")
-            last.text += event.text;
-    }
+    state = {...state, turns};
     // Tokens arrive faster than frames: re-render at most once per frame.
     frame ??= requestAnimationFrame(() => {
         frame = undefined;
@@ -131,37 +130,37 @@ function applyTurnEvent(event: Extract<HostMessage, {type: "turnEvent"}>["event"
     });
 }
 
-function turnView(turn: ChatTurn, index: number): HTMLElement {
+function turnView(turn: ChatTurnView, index: number): HTMLElement {
     if (turn.role === "user")
-        return el("section", {class: "turn user", "data-turn": String(index)}, el("div", {class: "author"}, "You"), el("div", {class: "user-text"}, turn.text));
+        return h("section", {class: "turn user", data: {turn: String(index)}}, h("div", {class: "author"}, "You"), h("div", {class: "user-text"}, turn.text));
     const busy = state?.busy === true && index === (state?.turns.length ?? 0) - 1;
-    const body = el("div", {class: "parts"}, ...turn.parts.map(partView));
+    const body = h("div", {class: "parts"}, ...turn.parts.map(partView));
     const waitingForUser = turn.parts.some((p) => p.type === "toolCall" && approvals.some((a) => a.callId === p.id));
     if (busy && !waitingForUser && !turn.parts.some((p) => p.type === "text" && p.text !== ""))
-        body.append(el("div", {class: "thinking"}, el("span", {}), el("span", {}), el("span", {})));
-    return el("section", {class: `turn assistant${busy ? " streaming" : ""}`, "data-turn": String(index)}, el("div", {class: "author"}, "QuantPilot"), body);
+        body.append(h("div", {class: "thinking"}, h("span"), h("span"), h("span")));
+    return h("section", {class: `turn assistant${busy ? " streaming" : ""}`, data: {turn: String(index)}}, h("div", {class: "author"}, "QuantPilot"), body);
 }
 
-function partView(part: AssistantPart): HTMLElement {
+function partView(part: PartView): HTMLElement {
     switch (part.type) {
         case "text": {
-            const div = el("div", {class: "markdown"});
+            const div = h("div", {class: "markdown"});
             div.innerHTML = renderMarkdown(part.text); // markdown-it with html: false escapes any HTML in the text
             return div;
         }
         case "toolCall":
             return toolCallView(part, approvals.find((a) => a.callId === part.id), send);
         case "notice":
-            return el("div", {class: `notice ${part.level}`}, part.text);
+            return h("div", {class: `notice ${part.level}`}, part.text);
     }
 }
 
 function emptyState(): HTMLElement {
-    const box = el("div", {class: "empty"},
-        el("h2", {}, "Ask QuantPilot"),
-        el("p", {}, "Chat with the local model about your workspace. It can read and search files, look at problems, propose edits you review as diffs, and run commands you approve — all offline."));
+    const box = h("div", {class: "empty"},
+        h("h2", null, "Ask QuantPilot"),
+        h("p", null, "Chat with the local model about your workspace. It can read and search files, look at problems, propose edits you review as diffs, and run commands you approve — all offline."));
     if (state?.model == null)
-        box.append(el("p", {}, "No model is loaded yet."), button("Select Model…", "primary", () => send({type: "selectModel"}), "select-model"));
+        box.append(h("p", null, "No model is loaded yet."), plainButton("Select Model…", "primary", () => send({type: "selectModel"}), "select-model"));
     return box;
 }
 

@@ -1,8 +1,8 @@
-import type {ToolCallPart} from "../../src/engine/chat/chatTranscript";
-import type {PendingApproval} from "../../src/assistant/protocol";
-import {button, el} from "./dom";
+import type {PendingApproval, ToolCallPartView, WebviewMessage} from "../../src/assistant/protocol";
+import {h} from "../shared/dom";
+import {plainButton} from "./plainButton";
 
-const STATUS_LABEL: Record<ToolCallPart["status"], string> = {
+const STATUS_LABEL: Record<ToolCallPartView["status"], string> = {
     running: "Running",
     awaiting: "Waiting for you",
     done: "Done",
@@ -13,22 +13,22 @@ const STATUS_LABEL: Record<ToolCallPart["status"], string> = {
 };
 
 /** One tool call as a card: what ran, its outcome, details on demand, and any decision it waits for. */
-export function toolCallView(part: ToolCallPart, approval: PendingApproval | undefined, send: (m: {type: "decide"; callId: string; approve: boolean} | {type: "review"; callId: string}) => void): HTMLElement {
+export function toolCallView(part: ToolCallPartView, approval: PendingApproval | undefined, send: (m: Extract<WebviewMessage, {type: "decide" | "review"}>) => void): HTMLElement {
     const status = approval != null ? "awaiting" : part.status;
-    const card = el("div", {class: `tool-call status-${status}`, "data-call-id": part.id});
-    const head = el("div", {class: "tool-head"},
-        el("span", {class: "tool-icon", "aria-hidden": "true"}),
-        el("span", {class: "tool-name"}, part.name),
-        el("span", {class: "tool-summary"}, part.summary ?? describeParams(part.params)),
-        el("span", {class: "tool-status"}, STATUS_LABEL[status]));
+    const card = h("div", {class: `tool-call status-${status}`, data: {callId: part.id}});
+    const head = h("div", {class: "tool-head"},
+        h("span", {class: "tool-icon", ariaHidden: true}),
+        h("span", {class: "tool-name"}, part.name),
+        h("span", {class: "tool-summary"}, part.summary ?? describeParams(part.params)),
+        h("span", {class: "tool-status"}, STATUS_LABEL[status]));
     card.append(head);
     if (approval != null)
         card.append(approvalView(approval, send));
-    const details = el("details", {class: "tool-details"}, el("summary", {}, "Details"),
-        el("div", {class: "detail-label"}, "Arguments"), el("pre", {}, JSON.stringify(part.params, null, 2)));
+    const details = h("details", {class: "tool-details"}, h("summary", null, "Details"),
+        h("div", {class: "detail-label"}, "Arguments"), h("pre", null, JSON.stringify(part.params, null, 2)));
     if (part.result != null)
-        details.append(el("div", {class: "detail-label"}, "Result given to the model"),
-            el("pre", {}, typeof part.result === "string" ? part.result : JSON.stringify(part.result, null, 2)));
+        details.append(h("div", {class: "detail-label"}, "Result given to the model"),
+            h("pre", null, typeof part.result === "string" ? part.result : JSON.stringify(part.result, null, 2)));
     card.append(details);
     return card;
 }
@@ -37,30 +37,30 @@ function approvalView(approval: PendingApproval, send: Parameters<typeof toolCal
     const decide = (approve: boolean) => send({type: "decide", callId: approval.callId, approve});
     switch (approval.kind) {
         case "change":
-            return el("div", {class: "approval"},
-                el("div", {class: "approval-text"},
-                    el("span", {class: "file"}, approval.path),
-                    el("span", {class: "badge"}, approval.isNew ? "new file" : "edit"),
-                    el("span", {class: "added"}, `+${approval.added}`),
-                    el("span", {class: "removed"}, `−${approval.removed}`)),
-                el("div", {class: "actions"},
-                    button("Accept", "primary", () => decide(true), "accept"),
-                    button("Reject", "secondary", () => decide(false), "reject"),
-                    button("Review Diff", "link", () => send({type: "review", callId: approval.callId}), "review")));
+            return h("div", {class: "approval"},
+                h("div", {class: "approval-text"},
+                    h("span", {class: "file"}, approval.path),
+                    h("span", {class: "badge"}, approval.isNew ? "new file" : "edit"),
+                    h("span", {class: "added"}, `+${approval.added}`),
+                    h("span", {class: "removed"}, `−${approval.removed}`)),
+                h("div", {class: "actions"},
+                    plainButton("Accept", "primary", () => decide(true), "accept"),
+                    plainButton("Reject", "secondary", () => decide(false), "reject"),
+                    plainButton("Review Diff", "link", () => send({type: "review", callId: approval.callId}), "review")));
         case "command":
-            return el("div", {class: "approval"},
-                el("div", {class: "approval-text"}, "Run this command in ", el("span", {class: "file"}, approval.cwd), "?"),
-                el("pre", {class: "command"}, approval.command),
-                el("div", {class: "actions"},
-                    button("Run", "primary", () => decide(true), "run"),
-                    button("Don't Run", "secondary", () => decide(false), "skip")));
+            return h("div", {class: "approval"},
+                h("div", {class: "approval-text"}, "Run this command in ", h("span", {class: "file"}, approval.cwd), "?"),
+                h("pre", {class: "command"}, approval.command),
+                h("div", {class: "actions"},
+                    plainButton("Run", "primary", () => decide(true), "run"),
+                    plainButton("Don't Run", "secondary", () => decide(false), "skip")));
         case "externalTool":
-            return el("div", {class: "approval"},
-                el("div", {class: "approval-text"}, "Allow the tool ", el("span", {class: "file"}, approval.tool), " to run with:"),
-                el("pre", {class: "command"}, approval.input),
-                el("div", {class: "actions"},
-                    button("Allow", "primary", () => decide(true), "allow"),
-                    button("Deny", "secondary", () => decide(false), "deny")));
+            return h("div", {class: "approval"},
+                h("div", {class: "approval-text"}, "Allow the tool ", h("span", {class: "file"}, approval.tool), " to run with:"),
+                h("pre", {class: "command"}, approval.input),
+                h("div", {class: "actions"},
+                    plainButton("Allow", "primary", () => decide(true), "allow"),
+                    plainButton("Deny", "secondary", () => decide(false), "deny")));
     }
 }
 

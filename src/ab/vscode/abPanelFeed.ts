@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import type {AbHistoryEntry} from "../report/abHistory";
 import type {AbReport} from "../report/abReport";
-import {chartSeries} from "../report/chartSeries";
+import {abHistoryView, abResultView} from "../../panel/panelViews";
 import type {AbTabView, MeasuredView, VariantsView, WebviewMessage} from "../../panel/protocol";
 import {measurementsOf} from "./abMeasurements";
 import {exportAbReport} from "./abReportView";
@@ -44,8 +44,8 @@ export class AbPanelFeed implements vscode.Disposable {
         const report = id == null ? undefined : await this.report(id);
         return {
             running: state.kind === "running" ? {message: state.progress.message, fraction: state.progress.fraction, candidates: state.candidates} : null,
-            history: this.history.slice(0, HISTORY_SHOWN),
-            selected: id == null || report == null ? null : {id, report, charts: chartSeries(report)}
+            history: this.history.slice(0, HISTORY_SHOWN).map(abHistoryView),
+            selected: id == null || report == null ? null : abResultView(id, report)
         };
     }
 

@@ -1,11 +1,24 @@
 import type {ModelDescription} from "../engine/modelDescription";
+import type {ModelMemory} from "../engine/modelMemory";
 import type {RequestMetrics} from "../engine/requestMetrics";
-import type {HardwareSnapshot} from "../hardware/hardwareSnapshot";
+import type {AbHistoryEntry} from "../ab/report/abHistory";
+import type {AbReport} from "../ab/report/abReport";
+import {abTable} from "../ab/report/abTable";
+import {chartSeries, type ChartPoint} from "../ab/report/chartSeries";
+import type {HardwareSnapshot, Reading} from "../hardware/hardwareSnapshot";
 import type {ModelState} from "../engine/modelHost";
 import type {FitEstimate} from "../quant/fit";
 import {describeFit, fitLabel} from "../quant/fit";
 import type {ModelVariant} from "../quant/variants";
-import type {FitView, HistoryPoint, LoadedModelView, ModelView, RequestView, VariantView} from "./protocol";
+import type {
+    AbHistoryView, AbResultView, ChartPointView, FitView, HardwareView, HistoryPoint, LoadedModelView, ModelMemoryView, ModelView, RequestView, SensorReading, VariantView
+} from "./protocol";
+
+/*
+ * The one place the panel's host turns its own objects (engine, hardware, A/B, quantization)
+ * into the plain types of the panel protocol. Where an object already has the protocol's shape
+ * it is passed as it is: the compiler checks that the two still agree.
+ */
 
 /** Power readings older than this say nothing about a request that just finished. */
 const POWER_MAX_AGE_MS = 5000;
@@ -58,6 +71,28 @@ function fitView(fit: FitEstimate): FitView {
     return {verdict: fit.verdict, label: fitLabel(fit.verdict), detail: describeFit(fit), memoryBytes: fit.ramBytes + fit.vramBytes};
 }
 
+/** A hardware sample as the panel shows it (the RAPL zones behind the package figure stay on the host). */
+export function hardwareView(s: HardwareSnapshot): HardwareView {
+    return {
+        takenAt: s.takenAt,
+        cpu: s.cpu,
+        memory: s.memory,
+        gpus: s.gpus,
+        temperature: s.temperature,
+        battery: s.battery,
+        power: readingView(s.power, (p) => ({packageWatts: p.packageWatts})),
+        process: s.process
+    };
+}
+
+function readingView<T, V>(reading: Reading<T>, view: (value: T) => V): SensorReading<V> {
+    return reading.status === "ok" ? {...reading, value: view(reading.value)} : reading;
+}
+
+export function memoryView(memory: ModelMemory | null): ModelMemoryView | null {
+    return memory;
+}
+
 /** The chart's numbers from one snapshot; a sensor without a value gives null, never 0. */
 export function historyPoint(s: HardwareSnapshot): HistoryPoint {
     const gpu = s.gpus.status === "ok" ? s.gpus.value.find((g) => g.loadPercent != null) : undefined;
@@ -93,6 +128,30 @@ export function requestView(metrics: RequestMetrics, latest: HardwareSnapshot | 
     const watts = fresh ? measuredWatts(latest) : null;
     const joulesPerToken = watts != null && metrics.tokens > 0 ? (watts * metrics.totalMs) / 1000 / metrics.tokens : null;
     return {...metrics, joulesPerToken};
+}
+
+/** A saved comparison as the A/B tab lists it (its verdicts are shown once it is picked). */
+export function abHistoryView(entry: AbHistoryEntry): AbHistoryView {
+    return {id: entry.id, createdAt: entry.createdAt, reference: entry.reference, candidates: entry.candidates};
+}
+
+/** A saved comparison with its table and charts, drawn by the A/B tab. */
+export function abResultView(id: string, report: AbReport): AbResultView {
+    const charts = chartSeries(report);
+    return {
+        id,
+        createdAt: report.createdAt,
+        verdicts: report.candidates.map((c) => c.verdict),
+        reference: {fileName: report.reference.model.fileName, label: report.reference.label},
+        table: abTable(report),
+        kldVsSize: charts.kldVsSize.map(chartPointView),
+        tgVsSize: charts.tgVsSize.map(chartPointView),
+        notes: report.notes
+    };
+}
+
+function chartPointView(p: ChartPoint): ChartPointView {
+    return {label: p.label, sizeBytes: p.sizeBytes, value: p.value, low: p.low, high: p.high, isReference: p.isReference};
 }
 
 /** Appends and drops the oldest beyond `max`. */

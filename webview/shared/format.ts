@@ -1,7 +1,24 @@
-import {formatBytes, formatCount} from "../src/util/format";
-import type {Reading} from "../src/hardware/hardwareSnapshot";
+/**
+ * Numbers as both webview apps write them. The webview imports nothing from src/ but the
+ * protocol files, so formatBytes is the host's (src/util/format.ts) written again; a unit test
+ * keeps the two the same.
+ */
 
-export {formatBytes, formatCount};
+const BYTE_UNITS = ["B", "KB", "MB", "GB", "TB"];
+
+/** "1.5 GB": binary multiples, the way operating systems report memory. */
+export function formatBytes(bytes: number): string {
+    if (!Number.isFinite(bytes))
+        return "unknown";
+    let value = Math.abs(bytes);
+    let unit = 0;
+    while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
+    return `${bytes < 0 ? "-" : ""}${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
+}
 
 export function percent(value: number | null | undefined, digits = 0): string {
     return value == null ? "—" : `${value.toFixed(digits)} %`;
@@ -33,18 +50,4 @@ export function interval(ms: number): string {
 export function age(at: number, now = Date.now()): string {
     const seconds = Math.max(0, (now - at) / 1000);
     return seconds < 60 ? `${seconds.toFixed(0)} s ago` : `${Math.round(seconds / 60)} min ago`;
-}
-
-/**
- * What to write where a reading has no value. A missing sensor says why; it never becomes 0.
- */
-export function missingText(reading: Exclude<Reading<unknown>, {status: "ok"}>): string {
-    switch (reading.status) {
-        case "waiting":
-            return "measuring…";
-        case "unavailable":
-            return reading.note;
-        case "disabled":
-            return reading.note;
-    }
 }

@@ -1,6 +1,7 @@
-// The only file that imports @vscode/webview-ui-toolkit (deprecated upstream): moving to
-// @vscode-elements/elements means changing this folder and nothing else. Callers get plain
-// HTMLElements and never name a toolkit tag themselves.
+// The only file that imports @vscode/webview-ui-toolkit (deprecated upstream), for both webview
+// apps; eslint keeps the apps from importing it themselves. Moving to @vscode-elements/elements
+// means changing this file and nothing else. Callers get plain HTMLElements and never name a
+// toolkit tag themselves.
 import {
     provideVSCodeDesignSystem,
     vsCodeBadge,

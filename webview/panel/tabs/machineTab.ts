@@ -1,9 +1,11 @@
-import type {BatteryState, CpuLoad, GpuUsage, HardwareSnapshot, MemoryUsage, PowerDraw, ProcessUsage, Temperatures} from "../../src/hardware/hardwareSnapshot";
-import type {HistoryPoint, PanelState} from "../../src/panel/protocol";
+import type {
+    BatteryView, CpuView, GpuView, HardwareView, HistoryPoint, MemoryView, PanelState, PowerView, ProcessView, TemperatureView
+} from "../../../src/panel/protocol";
 import {TimeChart} from "../charts/timeChart";
-import {link} from "../components/toolkit";
-import {h, meter, type Child} from "../dom";
-import {formatBytes, interval, percent, watts} from "../format";
+import {link} from "../../shared/toolkit";
+import {h, type Child} from "../../shared/dom";
+import {meter} from "../meters";
+import {formatBytes, interval, percent, watts} from "../../shared/format";
 import type {Change} from "../panelStore";
 import {card, facts, figure, readingContent, type TabContext, type TabView} from "./tabView";
 
@@ -65,7 +67,7 @@ function withGaps(points: readonly HistoryPoint[], maxGapSeconds: number): Histo
     return out;
 }
 
-function machineCards(s: HardwareSnapshot): HTMLElement[] {
+function machineCards(s: HardwareView): HTMLElement[] {
     return [
         card("CPU", "card-cpu", ...readingContent(s.cpu, cpuContent)),
         card("Memory", "card-memory", ...readingContent(s.memory, memoryContent)),
@@ -73,7 +75,7 @@ function machineCards(s: HardwareSnapshot): HTMLElement[] {
     ];
 }
 
-function sensorCards(s: HardwareSnapshot): HTMLElement[] {
+function sensorCards(s: HardwareView): HTMLElement[] {
     return [
         card("This extension", "card-process", ...readingContent(s.process, processContent)),
         card("Temperature", "card-temperature", ...readingContent(s.temperature, temperatureContent)),
@@ -82,7 +84,7 @@ function sensorCards(s: HardwareSnapshot): HTMLElement[] {
     ];
 }
 
-function cpuContent(cpu: CpuLoad): Child[] {
+function cpuContent(cpu: CpuView): Child[] {
     const cores = h("div", {class: "qp-cores", ariaLabel: "Load per core"});
     cpu.perCorePercent.forEach((load, i) => cores.append(h("span", {class: "qp-core", title: `Core ${i}: ${load.toFixed(0)} %`}, meter(load, `Core ${i}`))));
     return [
@@ -92,7 +94,7 @@ function cpuContent(cpu: CpuLoad): Child[] {
     ];
 }
 
-function memoryContent(m: MemoryUsage): Child[] {
+function memoryContent(m: MemoryView): Child[] {
     const used = m.totalBytes > 0 ? (100 * m.usedBytes) / m.totalBytes : null;
     return [
         figure(formatBytes(m.usedBytes), `used of ${formatBytes(m.totalBytes)}`, "memory-used", m.usedBytes),
@@ -104,7 +106,7 @@ function memoryContent(m: MemoryUsage): Child[] {
     ];
 }
 
-function gpuContent(gpu: GpuUsage): Child[] {
+function gpuContent(gpu: GpuView): Child[] {
     const vram = gpu.vramTotalBytes != null && gpu.vramUsedBytes != null ? (100 * gpu.vramUsedBytes) / gpu.vramTotalBytes : null;
     const na = "not available on this machine";
     return [
@@ -120,7 +122,7 @@ function gpuContent(gpu: GpuUsage): Child[] {
     ];
 }
 
-function processContent(p: ProcessUsage): Child[] {
+function processContent(p: ProcessView): Child[] {
     return [
         figure(formatBytes(p.rssBytes), "extension host memory (RSS)", "process-rss"),
         facts([
@@ -130,11 +132,11 @@ function processContent(p: ProcessUsage): Child[] {
     ];
 }
 
-function temperatureContent(t: Temperatures): Child[] {
+function temperatureContent(t: TemperatureView): Child[] {
     return [figure(`${t.cpuC.toFixed(0)} °C`, "CPU"), ...(t.cpuMaxC != null ? [facts([["Hottest", `${t.cpuMaxC.toFixed(0)} °C`]])] : [])];
 }
 
-function batteryContent(b: BatteryState): Child[] {
+function batteryContent(b: BatteryView): Child[] {
     const state = b.charging ? "charging" : b.acConnected ? "plugged in" : "on battery";
     return [
         figure(percent(b.percent), state, "battery-percent"),
@@ -147,12 +149,12 @@ function batteryContent(b: BatteryState): Child[] {
 }
 
 /** Every power figure the machine exposes, side by side; "not available" when there is none. */
-function powerContent(s: HardwareSnapshot): Child[] {
+function powerContent(s: HardwareView): Child[] {
     const gpuWatts = s.gpus.status === "ok" ? s.gpus.value.filter((g) => g.powerWatts != null) : [];
     const discharge = s.battery.status === "ok" ? s.battery.value.dischargeWatts : null;
     if (s.power.status !== "ok" && gpuWatts.length === 0 && discharge == null)
         return readingContent(s.power, () => []);
-    const rapl = (p: PowerDraw): Child[] => [figure(watts(p.packageWatts), "CPU package (RAPL)", "power-package")];
+    const rapl = (p: PowerView): Child[] => [figure(watts(p.packageWatts), "CPU package (RAPL)", "power-package")];
     return [
         ...(s.power.status === "ok" ? rapl(s.power.value) : [h("p", {class: "qp-missing"}, `CPU package: ${s.power.status === "waiting" ? "measuring…" : s.power.note}`)]),
         facts([

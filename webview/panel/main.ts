@@ -1,20 +1,21 @@
 // The QuantPilot panel's UI. It says `ready`, gets the whole state, then applies the host's
 // changes; it never polls. Types come from the shared protocol file (src/panel/protocol.ts).
 import "uplot/dist/uPlot.min.css";
-import type {HostMessage, PanelState, PanelTab} from "../src/panel/protocol";
-import {registerComponents, tabs, tag} from "./components/toolkit";
-import {h, replace, type Child} from "./dom";
-import {formatBytes, percent} from "./format";
+import "./panel.css";
+import type {PanelProtocol, PanelState, PanelTab} from "../../src/panel/protocol";
+import {registerComponents, tabs, tag} from "../shared/toolkit";
+import {h, replace, type Child} from "../shared/dom";
+import {formatBytes, percent} from "../shared/format";
 import {applyHostMessage, type Change} from "./panelStore";
 import {TAB_ORDER, tabDefinition} from "./tabs/tabList";
 import type {TabView} from "./tabs/tabView";
-import {HostChannel} from "./vscodeApi";
+import {HostChannel} from "../shared/hostChannel";
 
 registerComponents();
-const channel = new HostChannel();
+const channel = new HostChannel<PanelProtocol>();
 const context = {post: channel.post.bind(channel)};
 const views = new Map<PanelTab, TabView>(TAB_ORDER.map((id) => [id, tabDefinition(id).create(context)]));
-let active: PanelTab = channel.savedTab(TAB_ORDER) ?? "machine";
+let active: PanelTab = savedTab() ?? "machine";
 let state: PanelState | undefined;
 document.body.dataset.tab = active;
 
@@ -32,8 +33,14 @@ function selectTab(id: string): void {
         return;
     active = tab;
     document.body.dataset.tab = tab;
-    channel.saveTab(tab);
+    channel.save({tab});
     requestAnimationFrame(() => views.get(tab)!.shown());
+}
+
+/** The tab shown before the page was hidden or reloaded, if it still exists. */
+function savedTab(): PanelTab | undefined {
+    const tab = channel.saved()?.tab;
+    return TAB_ORDER.find((t) => t === tab);
 }
 
 function draw(next: PanelState, change: Change): void {
@@ -68,8 +75,8 @@ function headerContent(s: PanelState): Child[] {
     return [h("div", {class: "qp-header-model"}, ...model), h("div", {class: "qp-header-live"}, ...live)];
 }
 
-window.addEventListener("message", (event: MessageEvent<HostMessage>) => {
-    const result = applyHostMessage(state, event.data);
+channel.onMessage((message) => {
+    const result = applyHostMessage(state, message);
     state = result.state;
     if (state != null && result.change != null)
         draw(state, result.change);

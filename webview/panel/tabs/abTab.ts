@@ -1,7 +1,6 @@
-import type {AbTabView, PanelState} from "../../src/panel/protocol";
-import {abTable} from "../../src/ab/report/abTable";
-import {button} from "../components/toolkit";
-import {h, replace, type Child} from "../dom";
+import type {AbResultView, AbTabView, PanelState} from "../../../src/panel/protocol";
+import {button} from "../../shared/toolkit";
+import {h, replace, type Child} from "../../shared/dom";
 import type {Change} from "../panelStore";
 import {sizeChart} from "./abChart";
 import {card, type TabContext, type TabView} from "./tabView";
@@ -46,9 +45,8 @@ function runCard(ab: AbTabView, context: TabContext): HTMLElement {
         h("div", {class: "qp-actions"}, button("Compare Quantizations\u2026", {testId: "ab-compare", onClick: () => context.post({type: "abCompare"})})));
 }
 
-function resultCards(selected: NonNullable<AbTabView["selected"]>, context: TabContext): HTMLElement[] {
-    const {report, charts, id} = selected;
-    const {header, rows} = abTable(report);
+function resultCards(selected: AbResultView, context: TabContext): HTMLElement[] {
+    const {id, table: {header, rows}} = selected;
     const table = h("table", {class: "qp-table qp-ab-table", testId: "ab-table"},
         h("thead", null, h("tr", null, ...header.map((cell) => h("th", null, cell)))),
         h("tbody", null, ...rows.map((row) => h("tr", null, h("th", null, row[0]), ...row.slice(1).map((cell) => h("td", null, cell))))));
@@ -58,16 +56,16 @@ function resultCards(selected: NonNullable<AbTabView["selected"]>, context: TabC
     const kld = (v: number) => v.toPrecision(2);
     const tps = (v: number) => `${v.toPrecision(3)} t/s`;
     return [
-        card(`Verdicts \u00b7 ${new Date(report.createdAt).toLocaleString()}`, "ab-verdicts",
-            h("ul", {class: "qp-ab-verdicts"}, ...report.candidates.map((c) => h("li", {testId: "ab-verdict"}, c.verdict))),
-            h("p", {class: "qp-footnote"}, `Reference: ${report.reference.model.fileName} \u2014 ${report.reference.label}.`),
+        card(`Verdicts \u00b7 ${new Date(selected.createdAt).toLocaleString()}`, "ab-verdicts",
+            h("ul", {class: "qp-ab-verdicts"}, ...selected.verdicts.map((verdict) => h("li", {testId: "ab-verdict"}, verdict))),
+            h("p", {class: "qp-footnote"}, `Reference: ${selected.reference.fileName} \u2014 ${selected.reference.label}.`),
             exports),
         card("Side by side", "ab-side-by-side", h("div", {class: "qp-table-wrap"}, table),
             h("p", {class: "qp-footnote"}, "95 % bootstrap intervals; timings are the median [min\u2013max] of n runs.")),
         card("Quality and speed against size", "ab-charts", h("div", {class: "qp-ab-charts"},
-            charts.kldVsSize.length > 0 ? figureOf("Mean KLD (lower is closer to the reference)", sizeChart(charts.kldVsSize, "Mean KLD against file size", kld, "ab-chart-kld")) : null,
-            charts.tgVsSize.length > 0 ? figureOf("Decode tokens/s", sizeChart(charts.tgVsSize, "Decode speed against file size", tps, "ab-chart-tg")) : null)),
-        card("Notes", "ab-notes", h("ul", {class: "qp-footnote"}, ...report.notes.map((n) => h("li", null, n))))
+            selected.kldVsSize.length > 0 ? figureOf("Mean KLD (lower is closer to the reference)", sizeChart(selected.kldVsSize, "Mean KLD against file size", kld, "ab-chart-kld")) : null,
+            selected.tgVsSize.length > 0 ? figureOf("Decode tokens/s", sizeChart(selected.tgVsSize, "Decode speed against file size", tps, "ab-chart-tg")) : null)),
+        card("Notes", "ab-notes", h("ul", {class: "qp-footnote"}, ...selected.notes.map((n) => h("li", null, n))))
     ];
 }
 

@@ -1,4 +1,4 @@
-import type {PanelTab} from "../../src/panel/protocol";
+import type {PanelTab} from "../../../src/panel/protocol";
 import {MachineTab} from "./machineTab";
 import {ModelTab} from "./modelTab";
 import {QuantizationTab} from "./quantizationTab";

@@ -1,7 +1,7 @@
-import type {PanelState, VariantView} from "../../src/panel/protocol";
-import {button, progressRing, tag} from "../components/toolkit";
-import {h, replace, type Child} from "../dom";
-import {formatBytes, rate} from "../format";
+import type {PanelState, VariantView} from "../../../src/panel/protocol";
+import {button, progressRing, tag} from "../../shared/toolkit";
+import {h, replace, type Child} from "../../shared/dom";
+import {formatBytes, rate} from "../../shared/format";
 import type {Change} from "../panelStore";
 import {card, facts, figure, type TabContext, type TabView} from "./tabView";
 

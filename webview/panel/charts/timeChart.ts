@@ -1,5 +1,5 @@
 import uPlot from "uplot";
-import {h} from "../dom";
+import {h} from "../../shared/dom";
 
 export interface SeriesSpec {
     readonly label: string;

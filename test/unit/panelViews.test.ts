@@ -2,9 +2,9 @@ import {test} from "node:test";
 import assert from "node:assert/strict";
 import type {HardwareSnapshot, Reading} from "../../src/hardware/hardwareSnapshot";
 import type {RequestMetrics} from "../../src/engine/requestMetrics";
-import {historyPoint, measuredWatts, modelView, pushBounded, requestView} from "../../src/panel/panelState";
+import {hardwareView, historyPoint, measuredWatts, modelView, pushBounded, requestView} from "../../src/panel/panelViews";
 import type {HostMessage, PanelState} from "../../src/panel/protocol";
-import {applyHostMessage, HISTORY_POINTS} from "../../webview/panelStore";
+import {applyHostMessage, HISTORY_POINTS} from "../../webview/panel/panelStore";
 
 const missing: Reading<never> = {status: "unavailable", note: "not available on this machine"};
 
@@ -43,6 +43,15 @@ test("energy per token needs a power reading taken around the request", () => {
     assert.equal(requestView({...request, tokens: 0}, powered).joulesPerToken, null);
     const battery = snapshot({battery: {status: "ok", value: {percent: 50, charging: false, acConnected: false, dischargeWatts: 8, minutesRemaining: 60}, at: 1, stale: false}});
     assert.equal(measuredWatts(battery), 8, "a laptop's discharge rate stands in when nothing else is known");
+});
+
+test("a hardware sample reaches the panel as plain data, without the RAPL zones behind the package figure", () => {
+    const power = {status: "ok", value: {packageWatts: 30, zones: [{name: "package-0", watts: 30}]}, at: 10_000, stale: true} as const;
+    const view = hardwareView(snapshot({power}));
+    assert.deepEqual(view.power, {status: "ok", value: {packageWatts: 30}, at: 10_000, stale: true});
+    assert.deepEqual(view.cpu, snapshot().cpu);
+    assert.deepEqual(hardwareView(snapshot({power: missing})).power, missing, "a missing sensor keeps its reason");
+    assert.deepEqual(JSON.parse(JSON.stringify(view)), view);
 });
 
 test("the model view follows the controller's state", () => {

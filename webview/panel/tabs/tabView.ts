@@ -1,8 +1,7 @@
-import type {Reading} from "../../src/hardware/hardwareSnapshot";
-import type {PanelState, WebviewMessage} from "../../src/panel/protocol";
+import type {PanelState, SensorReading, WebviewMessage} from "../../../src/panel/protocol";
 import type {Change} from "../panelStore";
-import {h, type Child} from "../dom";
-import {age, missingText} from "../format";
+import {h, type Child} from "../../shared/dom";
+import {age} from "../../shared/format";
 
 /** What a tab may do besides drawing: talk to the host. */
 export interface TabContext {
@@ -24,7 +23,7 @@ export function card(title: string, testId: string | null, ...children: Child[])
 }
 
 /** A reading's content, or the reason it has none (never a zero). */
-export function readingContent<T>(reading: Reading<T>, render: (value: T) => Child[]): Child[] {
+export function readingContent<T>(reading: SensorReading<T>, render: (value: T) => Child[]): Child[] {
     if (reading.status !== "ok")
         return [h("p", {class: `qp-missing ${reading.status}`, testId: "missing"}, missingText(reading))];
     const content = render(reading.value);
@@ -45,4 +44,18 @@ export function facts(pairs: ReadonlyArray<readonly [string, Child]>): HTMLEleme
     for (const [label, value] of pairs)
         list.append(h("dt", null, label), h("dd", null, value ?? "—"));
     return list;
+}
+
+/**
+ * What to write where a reading has no value. A missing sensor says why; it never becomes 0.
+ */
+export function missingText(reading: Exclude<SensorReading<unknown>, {status: "ok"}>): string {
+    switch (reading.status) {
+        case "waiting":
+            return "measuring…";
+        case "unavailable":
+            return reading.note;
+        case "disabled":
+            return reading.note;
+    }
 }

@@ -1,4 +1,4 @@
-import type {HostMessage, PanelState} from "../src/panel/protocol";
+import type {HostMessage, PanelState} from "../../src/panel/protocol";
 
 /** As many points as the host keeps: two minutes at 1 Hz. */
 export const HISTORY_POINTS = 120;

@@ -1,8 +1,8 @@
-import type {ModelMemory} from "../../src/engine/modelMemory";
-import type {PanelState, RequestView} from "../../src/panel/protocol";
+import type {ModelMemoryView, PanelState, RequestView} from "../../../src/panel/protocol";
 import {TimeChart} from "../charts/timeChart";
-import {h, meter, stackedBar, type Child} from "../dom";
-import {formatBytes, joules, milliseconds, percent, rate} from "../format";
+import {h, type Child} from "../../shared/dom";
+import {meter, stackedBar} from "../meters";
+import {formatBytes, joules, milliseconds, percent, rate} from "../../shared/format";
 import type {Change} from "../panelStore";
 import {card, facts, figure, type TabView} from "./tabView";
 
@@ -84,7 +84,7 @@ function memoryCards(state: PanelState): HTMLElement[] {
     ];
 }
 
-function deviceContent(state: PanelState, m: ModelMemory): Child[] {
+function deviceContent(state: PanelState, m: ModelMemoryView): Child[] {
     const model = state.model.kind === "ready" ? state.model.model : undefined;
     const rows: Array<[string, Child]> = [["Threads", String(model?.threads ?? "—")]];
     if (m.vram == null)

@@ -1,5 +1,5 @@
-import type {ChartPoint} from "../../src/ab/report/chartSeries";
-import {formatBytes} from "../format";
+import type {ChartPointView} from "../../../src/panel/protocol";
+import {formatBytes} from "../../shared/format";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 360;
@@ -11,7 +11,7 @@ const PAD = {left: 56, right: 16, top: 12, bottom: 36};
  * bar (bootstrap CI or min–max range) and its label. Plain SVG coloured from the VS Code theme:
  * a handful of points needs no chart library.
  */
-export function sizeChart(points: readonly ChartPoint[], title: string, format: (v: number) => string, testId: string): SVGSVGElement {
+export function sizeChart(points: readonly ChartPointView[], title: string, format: (v: number) => string, testId: string): SVGSVGElement {
     const svg = element("svg", {viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", "aria-label": title, class: "qp-ab-chart", "data-testid": testId}) as SVGSVGElement;
     if (points.length === 0)
         return svg;
