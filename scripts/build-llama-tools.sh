@@ -26,7 +26,7 @@ TAG=$(node -p 'require(process.argv[1]).tag' "$LLAMA_PKG/llama.cpp.info.json")
 # source and build paths, or each one's configure makes the others recompile everything.
 mkdir -p "$ROOT/.cache/llama-tools"
 CACHE=$(cd "$ROOT/.cache/llama-tools" && pwd -P)/$TAG
-SRC=$CACHE/src BUILD=$CACHE/build BIN=$CACHE/bin LOG=$CACHE/build.log
+SRC=$CACHE/src BIN=$CACHE/bin
 
 CMAKE_FLAGS=(
   -DCMAKE_BUILD_TYPE=Release
@@ -69,6 +69,9 @@ flock 9
 # Native builds can crash with SIGILL on another CPU, so the CPU is part of the key.
 CPU_ID=$(grep -m1 '^flags' /proc/cpuinfo | md5sum | cut -c1-12)
 STAMP=$(printf 'tag=%s\ncpu=%s\nflags=%s\n' "$TAG" "$CPU_ID" "${CMAKE_FLAGS[*]}")
+# One build folder per flag set: a checkout with other flags (an older branch of this script)
+# configures its own folder instead of making this one recompile everything.
+BUILD=$CACHE/build-$(printf '%s' "$STAMP" | md5sum | cut -c1-12) LOG=$BUILD.log
 
 todo=()
 for t in "${TARGETS[@]}"; do
