@@ -37,22 +37,22 @@ function approvalView(approval: PendingApproval, send: Parameters<typeof toolCal
     const decide = (approve: boolean) => send({type: "decide", callId: approval.callId, approve});
     switch (approval.kind) {
         case "change":
-            return el("div", {class: "approval"},
+            return el("div", {class: "approval"}, ...dangerList(approval.dangers),
                 el("div", {class: "approval-text"},
                     el("span", {class: "file"}, approval.path),
                     el("span", {class: "badge"}, approval.isNew ? "new file" : "edit"),
                     el("span", {class: "added"}, `+${approval.added}`),
                     el("span", {class: "removed"}, `−${approval.removed}`)),
                 el("div", {class: "actions"},
-                    button("Accept", "primary", () => decide(true), "accept"),
+                    button(approval.dangers != null ? "Accept Anyway" : "Accept", "primary", () => decide(true), "accept"),
                     button("Reject", "secondary", () => decide(false), "reject"),
                     button("Review Diff", "link", () => send({type: "review", callId: approval.callId}), "review")));
         case "command":
-            return el("div", {class: "approval"},
+            return el("div", {class: "approval"}, ...dangerList(approval.dangers),
                 el("div", {class: "approval-text"}, "Run this command in ", el("span", {class: "file"}, approval.cwd), "?"),
                 el("pre", {class: "command"}, approval.command),
                 el("div", {class: "actions"},
-                    button("Run", "primary", () => decide(true), "run"),
+                    button(approval.dangers != null ? "Run Anyway" : "Run", "primary", () => decide(true), "run"),
                     button("Don't Run", "secondary", () => decide(false), "skip")));
         case "externalTool":
             return el("div", {class: "approval"},
@@ -62,6 +62,11 @@ function approvalView(approval: PendingApproval, send: Parameters<typeof toolCal
                     button("Allow", "primary", () => decide(true), "allow"),
                     button("Deny", "secondary", () => decide(false), "deny")));
     }
+}
+
+/** Each danger in words, highlighted (a colour alone would not say what is wrong). */
+function dangerList(dangers: readonly string[] | undefined): HTMLElement[] {
+    return (dangers ?? []).map((danger) => el("div", {class: "danger", role: "alert"}, el("strong", {}, "Dangerous: "), danger));
 }
 
 function describeParams(params: unknown): string {
