@@ -50,7 +50,7 @@ export class ReferenceCache {
     async putWindow(tokens: readonly number[], stored: StoredReferenceWindow): Promise<void> {
         const path = this.windowPath(tokens);
         const temp = tempName(path);
-        await writeFile(temp, encodeReferenceWindow(stored)).then(() => rename(temp, path)).catch(() => rm(temp, {force: true}));
+        await writeFile(temp, encodeReferenceWindow(stored)).then(() => rename(temp, path)).catch(() => rm(temp, {force: true}).catch(() => undefined));
     }
 
     async getAnswer(key: string): Promise<CachedAnswer | undefined> {
@@ -69,7 +69,7 @@ export class ReferenceCache {
         const path = join(this.dir, "answers.json");
         const json = JSON.stringify(Object.fromEntries(this.answers));
         const temp = tempName(path);
-        await writeFile(temp, json, "utf8").then(() => rename(temp, path)).catch(() => rm(temp, {force: true}));
+        await writeFile(temp, json, "utf8").then(() => rename(temp, path)).catch(() => rm(temp, {force: true}).catch(() => undefined));
         this.answersDirty = false;
     }
 
