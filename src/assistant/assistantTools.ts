@@ -40,11 +40,11 @@ export function assistantTools(services: AssistantToolServices, settings: Assist
     const own = BUILTIN_TOOLS.map((tool) => asChatTool(tool, (call) => new VsCodeToolEnvironment(call.signal, {
         limits: DEFAULT_READ_LIMITS,
         review: (change, signal) => services.reviewer.review(change, call.id, signal),
-        runCommand: async (command, cwd, signal) => {
-            const approved = await services.approvals.request({callId: call.id, kind: "command", command, cwd}, signal);
+        runCommand: async (command, cwd, dangers, signal) => {
+            const approved = await services.approvals.request({callId: call.id, kind: "command", command, cwd, ...(dangers.length > 0 ? {dangers} : {})}, signal);
             if (!approved)
                 return {ran: false};
-            services.log.info(`Assistant: running approved command in ${cwd}: ${command}`);
+            services.log.info(`Assistant: running approved command in ${cwd}${dangers.length > 0 ? ` (marked dangerous: ${dangers.join("; ")})` : ""}: ${command}`);
             return runInTerminal({command, cwd, signal, timeoutMs: settings.commandTimeoutSeconds * 1000});
         }
     })));

@@ -1,6 +1,5 @@
 import * as vscode from "vscode";
 import type {ChangeDecision, ProposedChange} from "../tools/toolDefinition";
-import {ToolError} from "../tools/toolError";
 import type {ApprovalBroker} from "./approvalBroker";
 import {lineChangeCount} from "./lineChangeCount";
 import {PROPOSED_SCHEME, type ProposedContentProvider} from "./proposedContent";
@@ -10,8 +9,9 @@ export const REVIEWING_CONTEXT_KEY = "quantpilot.reviewingChange";
 
 /**
  * Shows a proposed file change as a diff (VS Code's own diff editor over virtual documents) and
- * waits for the user to accept or reject it, in the chat or with the diff's title buttons. Only
- * an accepted change is written, through a workspace edit (so it can be undone) and saved.
+ * waits for the user to accept or reject it, in the chat or with the diff's title buttons. It
+ * only decides: the tool environment writes an accepted change, checking the path again then
+ * (see VsCodeToolEnvironment.writeChange), so a link swapped in during the review is caught.
  */
 export class ChangeReviewer {
     private readonly open = new Map<string, {left: vscode.Uri; right: vscode.Uri; title: string}>();
@@ -25,13 +25,11 @@ export class ChangeReviewer {
         const title = `${change.displayPath} (${change.before == null ? "new file" : "proposed change"}) — QuantPilot`;
         this.open.set(callId, {left, right, title});
         try {
+            const dangers = change.dangers ?? [];
             const decision = this.approvals.request(
-                {callId, kind: "change", path: change.displayPath, isNew: change.before == null, added, removed}, signal);
+                {callId, kind: "change", path: change.displayPath, isNew: change.before == null, added, removed, ...(dangers.length > 0 ? {dangers} : {})}, signal);
             await this.show(callId);
-            if (!await decision)
-                return "rejected";
-            await this.write(change);
-            return "accepted";
+            return await decision ? "accepted" : "rejected";
         } finally {
             this.open.delete(callId);
             await closeDiffTabs(right);
@@ -53,23 +51,6 @@ export class ChangeReviewer {
         if (!(input instanceof vscode.TabInputTextDiff) || input.modified.scheme !== PROPOSED_SCHEME)
             return undefined;
         return input.modified.path.split("/")[1];
-    }
-
-    private async write(change: ProposedChange): Promise<void> {
-        const uri = vscode.Uri.file(change.path.absolute);
-        const edit = new vscode.WorkspaceEdit();
-        if (change.before == null) {
-            edit.createFile(uri, {ignoreIfExists: false, contents: new TextEncoder().encode(change.after)});
-            if (!await vscode.workspace.applyEdit(edit))
-                throw new ToolError(`VS Code could not create ${change.displayPath} (it may exist by now).`);
-            return;
-        }
-        const document = await vscode.workspace.openTextDocument(uri);
-        if (document.getText() !== change.before)
-            throw new ToolError(`${change.displayPath} changed while the edit waited for approval, so it was not applied. Read the file again.`);
-        edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), change.after);
-        if (!await vscode.workspace.applyEdit(edit) || !await document.save())
-            throw new ToolError(`VS Code could not save the change to ${change.displayPath}.`);
     }
 }
 

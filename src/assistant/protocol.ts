@@ -61,10 +61,14 @@ export type TurnEventView =
     | {readonly type: "text"; readonly text: string}
     | {readonly type: "part"; readonly index: number; readonly part: PartView};
 
-/** Something waiting for the user's decision, shown on the tool call it belongs to. */
+/**
+ * Something waiting for the user's decision, shown on the tool call it belongs to. `dangers`
+ * (absent when there are none) say in words why this one needs care, e.g. "runs code given on
+ * the command line (python -c)"; the card shows each one and asks for an explicit yes.
+ */
 export type PendingApproval =
-    | {readonly callId: string; readonly kind: "change"; readonly path: string; readonly isNew: boolean; readonly added: number; readonly removed: number}
-    | {readonly callId: string; readonly kind: "command"; readonly command: string; readonly cwd: string}
+    | {readonly callId: string; readonly kind: "change"; readonly path: string; readonly isNew: boolean; readonly added: number; readonly removed: number; readonly dangers?: readonly string[]}
+    | {readonly callId: string; readonly kind: "command"; readonly command: string; readonly cwd: string; readonly dangers?: readonly string[]}
     | {readonly callId: string; readonly kind: "externalTool"; readonly tool: string; readonly input: string};
 
 export type ToolsStatus =

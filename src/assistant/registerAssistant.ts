@@ -20,8 +20,14 @@ export function registerAssistant(context: vscode.ExtensionContext, services: As
     const {engine, config, log} = services;
     const controller = new AssistantController(engine, context.workspaceState, config, log);
     const provider = new AssistantViewProvider(controller, context.extensionUri, log);
-    const decideActive = (approve: boolean) => {
+    const decideActive = async (approve: boolean) => {
         const callId = controller.reviewer.activeCallId() ?? controller.approvals.latest("change")?.callId;
+        const approval = callId != null ? controller.approvals.get(callId) : undefined;
+        const dangers = approval?.kind === "change" ? approval.dangers ?? [] : [];
+        // A dangerous change (a write into .git/) is accepted from the diff's title only after an explicit yes.
+        if (approve && dangers.length > 0 && await vscode.window.showWarningMessage(
+            "Accept this change?", {modal: true, detail: dangers.map((d) => `Dangerous: ${d}.`).join("\n")}, "Accept Anyway") !== "Accept Anyway")
+            return;
         if (callId == null || !controller.approvals.decide(callId, approve))
             void vscode.window.showInformationMessage("No QuantPilot change is waiting for a decision.");
     };

@@ -1,6 +1,7 @@
 import {isAbortError} from "../util/abort";
 import {isUserFacingEngineError} from "../engine/errors";
 import {parseCommandArgs, UsageError, type CliCommand, type CliIo} from "./cliCommand";
+import {sweepCliLeftovers} from "./cliLeftovers";
 import {CLI_COMMANDS} from "./commandTable";
 
 const USAGE_EXIT = 2;
@@ -21,6 +22,8 @@ function usage(): string {
 }
 
 export async function runCli(argv: string[], signal: AbortSignal): Promise<number> {
+    for (const path of await sweepCliLeftovers())
+        process.stderr.write(`quantpilot: removed ${path}, left by a run that was killed\n`);
     const [name, ...rest] = argv;
     if (name == null || name === "--help" || name === "-h" || name === "help") {
         process.stdout.write(usage() + "\n");

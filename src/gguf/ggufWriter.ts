@@ -21,7 +21,7 @@ export interface TensorToWrite {
 
 /**
  * Writes a GGUF v3 file. The file appears under its final name only once complete: it is
- * written as `<out>.partial` and renamed, so an interrupted write never leaves a half model
+ * written as `<out>.<pid>.partial` and renamed, so an interrupted write never leaves a half model
  * where a loader would pick it up.
  */
 export async function writeGguf(
@@ -30,7 +30,8 @@ export async function writeGguf(
     tensors: readonly TensorToWrite[],
     signal?: AbortSignal
 ): Promise<void> {
-    const partialPath = outPath + ".partial";
+    // Named after this process, so a sweep can tell a live write from one a kill left behind.
+    const partialPath = `${outPath}.${process.pid}.partial`;
     const handle = await open(partialPath, "w");
     try {
         const sizes = tensors.map(tensorSize);

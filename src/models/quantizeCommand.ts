@@ -9,7 +9,7 @@ import type {ModelServices} from "./modelServices";
 import {formatBytes} from "../util/format";
 import {toAbortSignal} from "../vscodeUtil/cancellation";
 import {modelsDir} from "./modelsDir";
-import {recordQuantizeDir} from "./partialSweep";
+import {recordQuantizeDir} from "../quant/partialFiles";
 import {switchTo} from "./switchQuantization";
 
 const UNQUANTIZED = new Set(["F32", "F16", "BF16"]);

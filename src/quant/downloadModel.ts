@@ -144,6 +144,29 @@ async function restorePartials(staging: string): Promise<void> {
 
 const PARTIAL_SUFFIX = ".ipull";
 
+/** A partial download nobody resumed for this long is abandoned: its space is given back. */
+const ABANDONED_AFTER_MS = 14 * 24 * 3600_000;
+
+/**
+ * At start-up: a partial download is kept, because the next download of the same file resumes
+ * from it (ipull keeps its resume data in the file); it lives in the hidden staging folder,
+ * which no model list reads (a download in another window may be writing there right now, so
+ * nothing younger is touched). One left for two weeks is removed. Returns the removed paths;
+ * never throws.
+ */
+export async function sweepAbandonedDownloads(directory: string, now = Date.now()): Promise<string[]> {
+    const staging = join(directory, STAGING_DIR);
+    const removed: string[] = [];
+    for (const name of await readdir(staging).catch(() => [] as string[])) {
+        const path = join(staging, name);
+        const info = await stat(path).catch(() => undefined);
+        if (info?.isFile() === true && now - info.mtimeMs > ABANDONED_AFTER_MS && await rm(path, {force: true}).then(() => true, () => false))
+            removed.push(path);
+    }
+    await rmdir(staging).catch(() => undefined);
+    return removed;
+}
+
 async function verify(
     path: string, options: DownloadModelOptions, remote: RemoteFileFacts | undefined, endpoint: string, signal?: AbortSignal
 ): Promise<DownloadResult["checksum"]> {

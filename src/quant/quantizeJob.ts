@@ -2,7 +2,7 @@ import {link, rename, rm, stat, statfs} from "node:fs/promises";
 import {dirname, resolve} from "node:path";
 import {readGgufHeader, type GgufHeader} from "../gguf/ggufReader";
 import {physicalCoreCount} from "../threads/cpuCores";
-import {partialPathFor} from "./partialFiles";
+import {partialPathFor, sweepPartialFiles} from "./partialFiles";
 import type {QuantizeOptions, QuantizeResult} from "./quantizeOptions";
 import {DiskFullError, ImatrixRequiredError, OutputExistsError, QuantizeError} from "./quantizeErrors";
 import {checkOutputPath, checkQuantizeInput, checkQuantType} from "./quantizeInput";
@@ -36,6 +36,8 @@ export async function runQuantizeJob(options: QuantizeOptions, env: QuantizeEnvi
     const outputPath = resolve(options.outputPath);
     const input = await checkQuantizeInput(inputPath, options.allowRequantize === true, signal);
     await checkOutputPath(inputPath, outputPath, options.overwrite === true);
+    // What an earlier, killed quantization left beside the output goes before a new one starts.
+    await sweepPartialFiles([dirname(outputPath)]);
     const worker = await QuantizeWorkerProcess.start(signal);
     const temp = partialPathFor(outputPath, worker.pid);
     try {

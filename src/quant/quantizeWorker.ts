@@ -92,6 +92,11 @@ function main(): void {
             rmSync(writing, {force: true});
         process.kill(process.pid, "SIGKILL");
     });
+    // A terminal's Ctrl+C or hang-up, or a kill of the whole process group, reaches this process
+    // too; the parent decides (it aborts, removes the partial file and kills this one), and if
+    // the parent is gone the disconnect above cleans up.
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+        process.on(signal, () => undefined);
     const binding = bind();
     if (binding == null)
         return; // the parent read "unavailable" and kills this process

@@ -1,3 +1,4 @@
+import {checkCreatable} from "./fileAccessRules";
 import {ToolError} from "./toolError";
 import type {ToolDefinition} from "./toolDefinition";
 import {objectSchema} from "./toolSchema";
@@ -20,9 +21,7 @@ export const createFileTool: ToolDefinition<Params> = {
         const display = env.paths.display(path);
         if (path.relative === "" || params.path.endsWith("/"))
             throw new ToolError(`"${params.path}" names a folder; give a file path.`);
-        const exists = await env.readBytes(path).then(() => true, () => false);
-        if (exists)
-            throw new ToolError(`${display} already exists. Use editFile to change it.`);
+        await checkCreatable(path, display);
         const decision = await env.proposeChange({path, displayPath: display, before: null, after: params.content, toolName: "createFile"});
         return decision === "accepted"
             ? {result: `Created ${display}.`, summary: `Created ${display}`}

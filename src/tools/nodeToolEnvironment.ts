@@ -1,10 +1,10 @@
-import {readdir, readFile, stat, writeFile, mkdir} from "node:fs/promises";
-import {dirname, join} from "node:path";
+import {readdir, stat} from "node:fs/promises";
+import {join} from "node:path";
+import {createWorkspaceFile, readWorkspaceFile, rewriteWorkspaceFile, writeDangers} from "./fileAccessRules";
 import {walkFiles} from "./fileWalker";
 import {globToRegExp} from "./globPattern";
 import {DEFAULT_READ_LIMITS, type ReadLimits} from "./textContent";
 import {searchWorkspaceText} from "./textSearch";
-import {ToolError} from "./toolError";
 import type {ChangeDecision, CommandResult, DirectoryEntry, EditorContext, FileProblem, ProposedChange, TextMatch, ToolEnvironment} from "./toolDefinition";
 import type {ConfinedPath, WorkspaceFolderRoot, WorkspacePaths} from "./workspacePaths";
 
@@ -19,15 +19,17 @@ export interface NodeToolEnvironmentOptions {
     readonly ripgrep?: string;
     /** Decides on a change; the environment writes it only when this says "accepted". Default: reject. */
     readonly decideChange?: (change: ProposedChange) => Promise<ChangeDecision>;
-    /** Asks about and runs a command. Default: the user declines. */
-    readonly runCommand?: (command: string, cwd: string) => Promise<CommandResult>;
+    /** Asks about and runs a command; `dangers` are shown with it, in words. Default: the user declines. */
+    readonly runCommand?: (command: string, cwd: string, dangers: readonly string[]) => Promise<CommandResult>;
     readonly problems?: (path: ConfinedPath | null) => Promise<FileProblem[]>;
     readonly editorContext?: () => Promise<EditorContext>;
 }
 
 /**
  * The tool environment over the file system alone: what the VS Code adapter builds on, and
- * what tests and the CLI use. Nothing is written unless `decideChange` accepts the change.
+ * what tests and the CLI use. Nothing is written unless `decideChange` accepts the change, and
+ * every read and write follows the rules in fileAccessRules.ts (regular files only, no hard
+ * links, no dangling links, the path resolved again at write time).
  */
 export class NodeToolEnvironment implements ToolEnvironment {
     readonly paths: WorkspacePaths;
@@ -40,13 +42,8 @@ export class NodeToolEnvironment implements ToolEnvironment {
         this.limits = options.limits ?? DEFAULT_READ_LIMITS;
     }
 
-    async readBytes(path: ConfinedPath): Promise<Uint8Array> {
-        const info = await stat(path.absolute);
-        if (info.isDirectory())
-            throw new ToolError(`${this.paths.display(path)} is a folder; use listDirectory to see what is in it.`);
-        if (info.size > MAX_READ_BYTES)
-            throw new ToolError(`${this.paths.display(path)} is ${(info.size / (1 << 20)).toFixed(1)} MB, too large to read. Search it with searchText instead.`);
-        return readFile(path.absolute);
+    readBytes(path: ConfinedPath): Promise<Uint8Array> {
+        return readWorkspaceFile(path, this.paths.display(path), MAX_READ_BYTES);
     }
 
     async listDirectory(path: ConfinedPath): Promise<DirectoryEntry[]> {
@@ -83,17 +80,25 @@ export class NodeToolEnvironment implements ToolEnvironment {
         return this.options.editorContext?.() ?? Promise.resolve({openFiles: []});
     }
 
+    /** Adds what needs an explicit confirmation (a write into .git/), asks, and writes only an accepted change. */
     async proposeChange(change: ProposedChange): Promise<ChangeDecision> {
-        const decision = await (this.options.decideChange?.(change) ?? Promise.resolve<ChangeDecision>("rejected"));
-        if (decision === "accepted") {
-            await mkdir(dirname(change.path.absolute), {recursive: true});
-            await writeFile(change.path.absolute, change.after);
-        }
+        const dangers = [...change.dangers ?? [], ...await writeDangers(change.path)];
+        const reviewed: ProposedChange = dangers.length > 0 ? {...change, dangers} : change;
+        const decision = await (this.options.decideChange?.(reviewed) ?? Promise.resolve<ChangeDecision>("rejected"));
+        if (decision === "accepted")
+            await this.writeChange(reviewed);
         return decision;
     }
 
-    runCommand(command: string, cwd: string): Promise<CommandResult> {
-        return this.options.runCommand?.(command, cwd) ?? Promise.resolve({ran: false});
+    runCommand(command: string, cwd: string, dangers: readonly string[] = []): Promise<CommandResult> {
+        return this.options.runCommand?.(command, cwd, dangers) ?? Promise.resolve({ran: false});
+    }
+
+    /** Writes an accepted change, resolving its path again now (it may have changed during the review). */
+    protected writeChange(change: ProposedChange): Promise<void> {
+        return change.before == null
+            ? createWorkspaceFile(change.path, change.displayPath, change.after)
+            : rewriteWorkspaceFile(change.path, change.displayPath, change.before, change.after);
     }
 
     private prefix(root: WorkspaceFolderRoot): string {

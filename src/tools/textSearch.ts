@@ -1,6 +1,8 @@
 import {spawn} from "node:child_process";
-import {readFile} from "node:fs/promises";
+import {constants} from "node:fs";
+import {lstat, readFile} from "node:fs/promises";
 import {join} from "node:path";
+import {isReadableWalkedFile} from "./fileAccessRules";
 import {SKIPPED_FOLDERS, walkFiles} from "./fileWalker";
 import {globToRegExp} from "./globPattern";
 import {looksBinary} from "./textContent";
@@ -33,7 +35,9 @@ export async function searchWorkspaceText(roots: readonly WorkspaceFolderRoot[],
         const found = options.ripgrep != null
             ? await ripgrepSearch(root, options, left).catch(() => fallbackSearch(root, options, left))
             : await fallbackSearch(root, options, left);
-        matches.push(...found.map((m) => ({...m, path: options.prefix(root) + m.path})));
+        for (const match of found)
+            if (await readable(join(root.path, match.path)))
+                matches.push({...match, path: options.prefix(root) + match.path});
     }
     return matches;
 }
@@ -88,7 +92,10 @@ async function fallbackSearch(root: WorkspaceFolderRoot, options: TextSearchOpti
     for (const file of await walkFiles(root.path, FALLBACK_MAX_FILES, options.signal)) {
         if (include != null && !include.test(file))
             continue;
-        const bytes = await readFile(join(root.path, file)).catch(() => undefined);
+        // The walk lists regular files only; one swapped for a pipe since then would block a read.
+        if (!await readable(join(root.path, file)))
+            continue;
+        const bytes = await readFile(join(root.path, file), {flag: constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)}).catch(() => undefined);
         if (bytes == null || bytes.length > FALLBACK_MAX_BYTES || looksBinary(bytes))
             continue;
         const lines = bytes.toString("utf8").split(/\r?\n/);
@@ -99,4 +106,10 @@ async function fallbackSearch(root: WorkspaceFolderRoot, options: TextSearchOpti
             break;
     }
     return matches;
+}
+
+/** The same rule as the file tools: a hard-linked file (its other names may be outside) is not searched. */
+async function readable(path: string): Promise<boolean> {
+    const info = await lstat(path).catch(() => undefined);
+    return info != null && isReadableWalkedFile(info);
 }

@@ -63,6 +63,8 @@ export interface ProposedChange {
     readonly after: string;
     /** The tool that asked for it, for the review title. */
     readonly toolName: string;
+    /** Why this write needs an explicit confirmation, in words (a write into .git/); none for most changes. */
+    readonly dangers?: readonly string[];
 }
 
 export type ChangeDecision = "accepted" | "rejected";
@@ -92,6 +94,9 @@ export interface ToolEnvironment {
     editorContext(): Promise<EditorContext>;
     /** Shows the change and resolves with the user's decision; writes it only when accepted. */
     proposeChange(change: ProposedChange): Promise<ChangeDecision>;
-    /** Asks the user, then runs the command in a terminal and reports its output. */
-    runCommand(command: string, cwd: string): Promise<CommandResult>;
+    /**
+     * Asks the user, then runs the command in a terminal and reports its output. `dangers` say in
+     * words what makes the command dangerous; the user is asked either way.
+     */
+    runCommand(command: string, cwd: string, dangers?: readonly string[]): Promise<CommandResult>;
 }

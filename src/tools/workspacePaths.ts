@@ -1,4 +1,4 @@
-import {realpath} from "node:fs/promises";
+import {lstat, realpath} from "node:fs/promises";
 import {basename, isAbsolute, join, normalize, relative, resolve, sep} from "node:path";
 import {ToolError} from "./toolError";
 
@@ -87,6 +87,9 @@ export class WorkspacePaths {
                     throw err instanceof ToolError ? err : new ToolError(`Cannot use "${requested}": ${(err as Error).message}`);
                 if (existing === path.root.path)
                     return;
+                // A link to nothing: following it later (to create a file or folder) would land wherever it points.
+                if ((await lstat(existing).catch(() => undefined))?.isSymbolicLink() === true)
+                    throw new ToolError(`"${requested}" goes through a symbolic link to something that does not exist, so it cannot be used.`);
                 missing = missing === "" ? basename(existing) : join(basename(existing), missing);
                 existing = resolve(existing, "..");
             }
@@ -99,7 +102,8 @@ export class WorkspacePaths {
     }
 }
 
-function isInside(root: string, path: string): boolean {
+/** Whether `path` is `root` or below it (lexically; both should be real paths for a real answer). */
+export function isInside(root: string, path: string): boolean {
     const rel = relative(root, path);
     return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
 }

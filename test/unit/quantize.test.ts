@@ -1,11 +1,12 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {mkdtemp, readdir, rm, utimes, writeFile} from "node:fs/promises";
+import {mkdir, mkdtemp, readdir, rm, utimes, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import type {GgufHeader, GgufTensorInfo} from "../../src/gguf/ggufReader";
 import {findLlamaLibraries} from "../../src/quant/llamaLibrary";
-import {partialPathFor, sweepPartialFiles} from "../../src/quant/partialFiles";
+import {sweepAbandonedDownloads, STAGING_DIR} from "../../src/quant/downloadModel";
+import {isLeftoverName, partialPathFor, recordedQuantizeDirs, recordQuantizeDir, sweepPartialFiles} from "../../src/quant/partialFiles";
 import {failureReason, looksLikeWriteFailure, parseTensorLine} from "../../src/quant/quantizeLog";
 import {planFromDryRun} from "../../src/quant/quantizePlan";
 import {QuantizeProgress} from "../../src/quant/quantizeProgress";
@@ -102,6 +103,52 @@ test("stray partial files are swept when their writer is gone or they are stale,
     const removed = await sweepPartialFiles([dir, join(dir, "missing")], {isAlive: (pid) => pid === 222});
     assert.deepEqual(removed.sort(), [dead, stale].sort());
     assert.deepEqual((await readdir(dir)).sort(), ["b.gguf.222.partial", "download.partial"]);
+    await rm(dir, {recursive: true});
+});
+
+test("cache and report temporary files are swept like partial models; a user's own .tmp file never is", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "qp-sweep-"));
+    await mkdir(join(dir, "0123abcd"));
+    const dead = [join(dir, "0123abcd", "w-512-ab.bin.111.tmp"), join(dir, "0123abcd", "answers.json.111.tmp"), join(dir, "run.json.111.tmp")];
+    const live = join(dir, "0123abcd", "w-512-cd.bin.222.tmp");
+    const mine = [join(dir, "notes.tmp"), join(dir, "data.111.tmp"), join(dir, "0123abcd", "w-512-ab.bin")];
+    const oldBare = join(dir, "old.json.tmp");
+    for (const path of [...dead, live, ...mine, oldBare])
+        await writeFile(path, "x");
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(oldBare, twoHoursAgo, twoHoursAgo);
+    await utimes(mine[0]!, twoHoursAgo, twoHoursAgo);
+    const removed = await sweepPartialFiles([dir], {isAlive: (pid) => pid === 222, subfolders: true});
+    assert.deepEqual(removed.sort(), [...dead, oldBare].sort());
+    assert.ok(isLeftoverName("m.gguf.5.partial") && isLeftoverName("m.gguf.partial") && !isLeftoverName("m.gguf") && !isLeftoverName("m.partial.gguf"));
+    await rm(dir, {recursive: true});
+});
+
+test("folders quantizations wrote to are remembered, newest first, and a damaged record is empty", async () => {
+    const state = await mkdtemp(join(tmpdir(), "qp-state-"));
+    assert.deepEqual(await recordedQuantizeDirs(state), []);
+    await recordQuantizeDir(state, "/a");
+    await recordQuantizeDir(state, "/b");
+    await recordQuantizeDir(state, "/a");
+    assert.deepEqual(await recordedQuantizeDirs(state), ["/a", "/b"]);
+    await writeFile(join(state, "quantize-output-dirs.json"), "{not json");
+    assert.deepEqual(await recordedQuantizeDirs(state), []);
+    await rm(state, {recursive: true});
+});
+
+test("a partial download is kept for its resume, unless nobody resumed it for two weeks", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "qp-downloads-"));
+    const staging = join(dir, STAGING_DIR);
+    await mkdir(staging);
+    const fresh = join(staging, "model.gguf.ipull");
+    const abandoned = join(staging, "old.gguf.ipull");
+    await writeFile(fresh, "partial");
+    await writeFile(abandoned, "partial");
+    const fifteenDaysAgo = new Date(Date.now() - 15 * 24 * 3600_000);
+    await utimes(abandoned, fifteenDaysAgo, fifteenDaysAgo);
+    assert.deepEqual(await sweepAbandonedDownloads(dir), [abandoned]);
+    assert.deepEqual(await readdir(staging), ["model.gguf.ipull"]);
+    assert.deepEqual(await sweepAbandonedDownloads(join(dir, "missing")), [], "a models folder without downloads is fine");
     await rm(dir, {recursive: true});
 });
 

@@ -133,6 +133,22 @@ test("runCommand refuses destructive commands without asking, and reports the us
     assert.deepEqual(asked, [`${root}: make`, `${root}: npm test`]);
 });
 
+test("runCommand shows what makes a command dangerous, in words, and still asks for every command", async () => {
+    const asked: Array<[string, readonly string[]]> = [];
+    const {env} = await workspace({runCommand: async (command, _cwd, dangers) => {
+        asked.push([command, dangers]);
+        return {ran: false};
+    }});
+    await runCommandTool.run({command: "npm test\npython -c 'import os'"}, env);
+    await runCommandTool.run({command: "echo x > ../outside.txt"}, env);
+    await runCommandTool.run({command: "echo x > inside.txt"}, env);
+    assert.deepEqual(asked, [
+        ["npm test\npython -c 'import os'", ["runs code given on the command line (python -c)"]],
+        ["echo x > ../outside.txt", ["writes to a file outside the workspace (> ../outside.txt)"]],
+        ["echo x > inside.txt", []]
+    ]);
+});
+
 const RIPGREP = join(__dirname, "..", "..", ".cache", "code-server", "node_modules", "code-server", "lib", "vscode", "node_modules", "@vscode", "ripgrep", "bin", "rg");
 
 test("searchText through VS Code's ripgrep finds the same lines as the built-in search", {skip: existsSync(RIPGREP) ? false : "code-server's ripgrep is not installed (scripts/setup-e2e.sh)"}, async () => {

@@ -37,22 +37,22 @@ function approvalView(approval: PendingApproval, send: Parameters<typeof toolCal
     const decide = (approve: boolean) => send({type: "decide", callId: approval.callId, approve});
     switch (approval.kind) {
         case "change":
-            return h("div", {class: "approval"},
+            return h("div", {class: "approval"}, ...dangerList(approval.dangers),
                 h("div", {class: "approval-text"},
                     h("span", {class: "file"}, approval.path),
                     h("span", {class: "badge"}, approval.isNew ? "new file" : "edit"),
                     h("span", {class: "added"}, `+${approval.added}`),
                     h("span", {class: "removed"}, `−${approval.removed}`)),
                 h("div", {class: "actions"},
-                    plainButton("Accept", "primary", () => decide(true), "accept"),
+                    plainButton(approval.dangers != null ? "Accept Anyway" : "Accept", "primary", () => decide(true), "accept"),
                     plainButton("Reject", "secondary", () => decide(false), "reject"),
                     plainButton("Review Diff", "link", () => send({type: "review", callId: approval.callId}), "review")));
         case "command":
-            return h("div", {class: "approval"},
+            return h("div", {class: "approval"}, ...dangerList(approval.dangers),
                 h("div", {class: "approval-text"}, "Run this command in ", h("span", {class: "file"}, approval.cwd), "?"),
                 h("pre", {class: "command"}, approval.command),
                 h("div", {class: "actions"},
-                    plainButton("Run", "primary", () => decide(true), "run"),
+                    plainButton(approval.dangers != null ? "Run Anyway" : "Run", "primary", () => decide(true), "run"),
                     plainButton("Don't Run", "secondary", () => decide(false), "skip")));
         case "externalTool":
             return h("div", {class: "approval"},
@@ -62,6 +62,11 @@ function approvalView(approval: PendingApproval, send: Parameters<typeof toolCal
                     plainButton("Allow", "primary", () => decide(true), "allow"),
                     plainButton("Deny", "secondary", () => decide(false), "deny")));
     }
+}
+
+/** Each danger in words, highlighted (a colour alone would not say what is wrong). */
+function dangerList(dangers: readonly string[] | undefined): HTMLElement[] {
+    return (dangers ?? []).map((danger) => h("div", {class: "danger", role: "alert"}, h("strong", {}, "Dangerous: "), danger));
 }
 
 function describeParams(params: unknown): string {

@@ -23,9 +23,11 @@ export class AbHistory {
         await mkdir(this.dir, {recursive: true});
         const id = await this.freeId(historyId(report));
         const path = join(this.dir, `${id}.json`);
-        // Written under a temporary name and renamed: a crash never leaves half a file in the list.
-        await writeFile(`${path}.tmp`, JSON.stringify(report, null, 1), "utf8");
-        await rename(`${path}.tmp`, path);
+        // Written under a temporary name (this process's, which the start-up sweep removes if a
+        // kill leaves it) and renamed: a crash never leaves half a file in the list.
+        const temp = `${path}.${process.pid}.tmp`;
+        await writeFile(temp, JSON.stringify(report, null, 1), "utf8");
+        await rename(temp, path);
         return entryOf(id, report);
     }
 

@@ -1,5 +1,5 @@
 import {createHash} from "node:crypto";
-import {mkdir, readFile, realpath, rename, stat, writeFile} from "node:fs/promises";
+import {mkdir, readFile, realpath, rename, rm, stat, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {decodeReferenceWindow, encodeReferenceWindow, type StoredReferenceWindow} from "./referenceWindowCodec";
 
@@ -49,7 +49,8 @@ export class ReferenceCache {
 
     async putWindow(tokens: readonly number[], stored: StoredReferenceWindow): Promise<void> {
         const path = this.windowPath(tokens);
-        await writeFile(`${path}.tmp`, encodeReferenceWindow(stored)).then(() => rename(`${path}.tmp`, path)).catch(() => undefined);
+        const temp = tempName(path);
+        await writeFile(temp, encodeReferenceWindow(stored)).then(() => rename(temp, path)).catch(() => rm(temp, {force: true}).catch(() => undefined));
     }
 
     async getAnswer(key: string): Promise<CachedAnswer | undefined> {
@@ -67,7 +68,8 @@ export class ReferenceCache {
             return;
         const path = join(this.dir, "answers.json");
         const json = JSON.stringify(Object.fromEntries(this.answers));
-        await writeFile(`${path}.tmp`, json, "utf8").then(() => rename(`${path}.tmp`, path)).catch(() => undefined);
+        const temp = tempName(path);
+        await writeFile(temp, json, "utf8").then(() => rename(temp, path)).catch(() => rm(temp, {force: true}).catch(() => undefined));
         this.answersDirty = false;
     }
 
@@ -89,4 +91,12 @@ export class ReferenceCache {
         const hash = createHash("sha256").update(Int32Array.from(tokens)).digest("hex").slice(0, 32);
         return join(this.dir, `w-${tokens.length}-${hash}.bin`);
     }
+}
+
+/**
+ * Named after this process, so two runs never share a temporary file and the start-up sweep
+ * (sweepPartialFiles in quant/partialFiles.ts) removes one a killed run left.
+ */
+function tempName(path: string): string {
+    return `${path}.${process.pid}.tmp`;
 }

@@ -1,8 +1,10 @@
-import {resolve} from "node:path";
+import {dirname, resolve} from "node:path";
+import {recordQuantizeDir} from "../../quant/partialFiles";
 import {quantizeModel} from "../../quant/quantize";
 import {offeredQuantTypes} from "../../quant/quantTypes";
 import {formatBytes} from "../../util/format";
 import {integerOption, onePositional, requiredString, type CliCommand} from "../cliCommand";
+import {cliStateDir} from "../cliLeftovers";
 
 export const quantizeCommand: CliCommand = {
     name: "quantize",
@@ -11,8 +13,9 @@ export const quantizeCommand: CliCommand = {
 
 Quantizes IN (an F32, F16 or BF16 GGUF) to TYPE with llama.cpp's own quantizer, from the
 libllama that node-llama-cpp ships; the result is byte-identical to llama-quantize of the same
-llama.cpp release. OUT is written under a temporary name and renamed when complete; Ctrl+C
-stops the quantizer and removes the partial file.
+llama.cpp release. OUT is written under a temporary name (OUT.<pid>.partial) and renamed when
+complete; Ctrl+C, SIGTERM and SIGHUP stop the quantizer and remove the partial file, and the
+next start of quantpilot removes one that a SIGKILL left.
 
 Types that need no importance matrix:
   ${offeredQuantTypes().map((t) => t.name).join(", ")}
@@ -38,6 +41,8 @@ Options:
         const outputPath = resolve(requiredString(args, "out"));
         const threads = integerOption(args, "threads", 1, 1024);
         const json = args.values.json === true;
+        // Remembered so that the next start sweeps what a kill leaves there (see cliLeftovers.ts).
+        await recordQuantizeDir(cliStateDir(), dirname(outputPath)).catch(() => undefined);
         let shown = -1;
         const result = await quantizeModel({
             inputPath, outputPath, type,

@@ -1,16 +1,19 @@
 import * as vscode from "vscode";
 import {existsSync} from "node:fs";
 import {join, relative} from "node:path";
+import {checkExistingFile} from "../fileAccessRules";
 import {NodeToolEnvironment} from "../nodeToolEnvironment";
 import type {ReadLimits} from "../textContent";
+import {ToolError} from "../toolError";
 import type {ChangeDecision, CommandResult, EditorContext, FileProblem, ProposedChange} from "../toolDefinition";
 import {WorkspacePaths, type ConfinedPath, type WorkspaceFolderRoot} from "../workspacePaths";
 
 /** What the assistant supplies for the tools that need the user: reviews and approved commands. */
 export interface VsCodeToolHooks {
     readonly limits?: ReadLimits;
+    /** Shows the change and waits for the user's decision; the environment writes an accepted one. */
     review(change: ProposedChange, signal: AbortSignal): Promise<ChangeDecision>;
-    runCommand(command: string, cwd: string, signal: AbortSignal): Promise<CommandResult>;
+    runCommand(command: string, cwd: string, dangers: readonly string[], signal: AbortSignal): Promise<CommandResult>;
 }
 
 const MAX_SELECTION_CHARS = 6000;
@@ -37,15 +40,40 @@ export class VsCodeToolEnvironment extends NodeToolEnvironment {
             ...(hooks.limits != null ? {limits: hooks.limits} : {}),
             ...(ripgrep != null ? {ripgrep} : {}),
             decideChange: (change) => hooks.review(change, signal),
-            runCommand: (command, cwd) => hooks.runCommand(command, cwd, signal),
+            runCommand: (command, cwd, dangers) => hooks.runCommand(command, cwd, dangers, signal),
             problems: async (path) => problems(paths, path),
             editorContext: async () => editorContext(paths)
         });
     }
 
+    /** The editor's text when the file is open there (unsaved edits included), after the same checks as a disk read. */
     override async readBytes(path: ConfinedPath): Promise<Uint8Array> {
-        const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === "file" && d.uri.fsPath === path.absolute);
-        return open != null ? new TextEncoder().encode(open.getText()) : super.readBytes(path);
+        const open = openDocument(path);
+        if (open == null)
+            return super.readBytes(path);
+        await checkExistingFile(path, this.paths.display(path));
+        return new TextEncoder().encode(open.getText());
+    }
+
+    /**
+     * A file open in the editor is changed through a workspace edit (so it can be undone) and
+     * saved, after the same write-time checks as a disk write; any other file is written by the
+     * Node environment through a checked, no-follow file handle.
+     */
+    protected override async writeChange(change: ProposedChange): Promise<void> {
+        const document = change.before != null ? openDocument(change.path) : undefined;
+        if (document == null)
+            return super.writeChange(change);
+        await checkExistingFile(change.path, change.displayPath);
+        if (document.getText() !== change.before)
+            throw new ToolError(`${change.displayPath} changed while the edit waited for approval, so it was not applied. Read the file again.`);
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), change.after);
+        if (!await vscode.workspace.applyEdit(edit))
+            throw new ToolError(`VS Code could not apply the change to ${change.displayPath}.`);
+        await checkExistingFile(change.path, change.displayPath);
+        if (!await document.save())
+            throw new ToolError(`VS Code could not save the change to ${change.displayPath}.`);
     }
 
     override async findFiles(glob: string, max: number): Promise<string[]> {
@@ -58,6 +86,10 @@ export class VsCodeToolEnvironment extends NodeToolEnvironment {
         }
         return found;
     }
+}
+
+function openDocument(path: ConfinedPath): vscode.TextDocument | undefined {
+    return vscode.workspace.textDocuments.find((d) => d.uri.scheme === "file" && d.uri.fsPath === path.absolute);
 }
 
 function problems(paths: WorkspacePaths, path: ConfinedPath | null): FileProblem[] {
