@@ -69,6 +69,21 @@ export class CompletionRouter implements CompletionBackend {
         if (server != null)
             this.health = new ServerHealth((signal) => server.probe(signal), () => this.back(server), this.healthOptions);
         this.setRoute(server == null ? {kind: "local"} : {kind: "server", server: server.label});
+        if (server != null)
+            void this.firstCheck(server);
+    }
+
+    /** Learns the server's model facts at once, and a server that is down before the first keystroke needs it. */
+    private async firstCheck(server: ServerCompletions): Promise<void> {
+        const controller = new AbortController();
+        try {
+            await server.probe(controller.signal);
+        } catch (err) {
+            if (this.server === server && this.current.kind === "server" && isServerFailure(err))
+                this.failed(server, err);
+            else if (this.server === server && this.current.kind === "server" && !isAbortError(err))
+                this.failed(server, new ServerError(`${server.label}: ${err instanceof Error ? err.message : String(err)}`));
+        }
     }
 
     async complete(request: CompletionRequest): Promise<CompletionResult> {

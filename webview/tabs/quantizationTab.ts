@@ -17,7 +17,7 @@ export class QuantizationTab implements TabView {
     }
 
     update(state: PanelState, change: Change): void {
-        if (change === "hardware" || change === "requests" || change === "settings")
+        if (change === "hardware" || change === "requests" || change === "settings" || change === "backends")
             return;
         this.current.replaceChildren(currentCard(state, this.context));
         replace(this.status, switchStatus(state));
