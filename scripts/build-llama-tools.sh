@@ -2,14 +2,14 @@
 # Build llama.cpp reference tools from the exact llama.cpp source that the
 # installed node-llama-cpp was built from, so comparisons are like for like.
 #
-#   scripts/build-llama-tools.sh [target...]   (default: all four tools)
+#   scripts/build-llama-tools.sh [target...]   (default: all five tools)
 #
 # Progress goes to stderr; stdout's last line is the bin directory, so
 #   BIN=$(scripts/build-llama-tools.sh llama-quantize | tail -1)
 # works. Reruns with the same tag, flags and CPU skip everything.
 set -euo pipefail
 
-ALL_TARGETS=(llama-quantize llama-perplexity llama-bench llama-server)
+ALL_TARGETS=(llama-quantize llama-perplexity llama-bench llama-server rpc-server)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LLAMA_PKG=$ROOT/node_modules/node-llama-cpp/llama
@@ -31,6 +31,8 @@ CMAKE_FLAGS=(
   -DLLAMA_OPENSSL=OFF          # replaces the old LLAMA_CURL switch (now ignored); no model downloads
   -DLLAMA_BUILD_UI=OFF         # the server's web UI would need an npm build...
   -DLLAMA_USE_PREBUILT_UI=OFF  # ...or a Hugging Face download at build time; we only use the HTTP API
+  -DGGML_RPC=ON                # rpc-server, and llama-server --rpc: one model split over machines
+  -DGGML_RPC_RDMA=OFF          # plain TCP only
 )
 
 # On CPUs with Intel AMX, this release's AMX kernel crashes natively built binaries on Q4_K

@@ -13,6 +13,7 @@ import type {ChatWire} from "./chat/chatWire";
 import type {ServerCompletions} from "./completionRouter";
 import {NO_FIGURES, type ServerFigures} from "./serverFigures";
 import type {ServerModelFacts} from "./serverModel";
+import {stringField} from "./serverSuggestion";
 
 /** Time budgets, read per request so settings apply live. */
 export interface ServerTimeouts {
@@ -69,6 +70,17 @@ export class ServerConnection {
         }
     }
 
+    /** The id of the template's end-of-turn token (`<|im_end|>` for ChatML), for the chat's test seam. */
+    private async endOfTurnToken(signal: AbortSignal): Promise<number | undefined> {
+        const options = {signal, timeoutMs: this.timeouts().completionMs};
+        const template = stringField(await this.http.getJson("/props", options), "chat_template") ?? "";
+        const end = template.includes("<|im_end|>") ? "<|im_end|>" : template.includes("<|eot_id|>") ? "<|eot_id|>" : undefined;
+        if (end == null)
+            return undefined;
+        const tokens = (await this.http.postJson("/tokenize", {content: end, parse_special: true}, options) as {tokens?: unknown}).tokens;
+        return Array.isArray(tokens) && tokens.length === 1 && typeof tokens[0] === "number" ? tokens[0] : undefined;
+    }
+
     private chatWire(): ChatWire {
         const timeoutMs = () => this.timeouts().chatMs;
         switch (this.endpoint.kind) {
@@ -76,7 +88,7 @@ export class ServerConnection {
                 return new OpenAiChatWire(this.http, "/v1/chat/completions", async (signal) => {
                     const facts = await readLlamaServerFacts(this.http, {...(signal != null ? {signal} : {}), timeoutMs: this.timeouts().completionMs});
                     return {fileName: facts.name, chatWrapper: kindLabel("llamaServer"), supportsTools: facts.supportsTools};
-                }, timeoutMs);
+                }, timeoutMs, (signal) => this.endOfTurnToken(signal));
             case "ollama":
                 return new OllamaChatWire(this.http, timeoutMs);
             case "openai":

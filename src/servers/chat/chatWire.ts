@@ -27,6 +27,12 @@ export interface WireRequest {
     readonly maxTokens: number;
     /** "required" makes the model call a tool (servers that constrain calls with a grammar, like llama-server). Default: auto. */
     readonly toolChoice?: "auto" | "required";
+    /**
+     * Test seam, never set in normal use (TurnRequest.script): the reply starts with this text and
+     * ends right after it, so a random-weight test model "says" an exact tool call that the
+     * server's own template and tool-call parser then handle. Only llama-server honours it.
+     */
+    readonly prefill?: string;
 }
 
 export interface WireReply {

@@ -21,7 +21,9 @@ export class OpenAiChatWire implements ChatWire {
         private readonly http: ServerHttp,
         private readonly path: string,
         private readonly readFacts: (signal?: AbortSignal) => Promise<ChatModelFacts>,
-        private readonly timeoutMs: () => number
+        private readonly timeoutMs: () => number,
+        /** llama-server only: the token that ends the model's turn, for the `prefill` test seam. */
+        private readonly endOfTurnToken?: (signal: AbortSignal) => Promise<number | undefined>
     ) {
         this.label = http.label;
     }
@@ -31,9 +33,12 @@ export class OpenAiChatWire implements ChatWire {
     }
 
     async reply(request: WireRequest, onText: (text: string) => void, signal: AbortSignal): Promise<WireReply> {
+        const prefill = request.prefill != null && this.endOfTurnToken != null ? request.prefill : undefined;
+        const end = prefill != null ? await this.endOfTurnToken!(signal) : undefined;
         const body = {
             ...(this.http.endpoint.model != null ? {model: this.http.endpoint.model} : {}),
-            messages: request.messages.map(toOpenAiMessage),
+            messages: [...request.messages.map(toOpenAiMessage), ...(prefill != null ? [{role: "assistant", content: prefill}] : [])],
+            ...(end != null ? {logit_bias: [[end, 100]]} : {}),
             ...(request.tools.length > 0 ? {
                 tools: request.tools.map((t) => ({type: "function", function: {name: t.name, description: t.description, parameters: t.parameters}})),
                 tool_choice: request.toolChoice ?? "auto"

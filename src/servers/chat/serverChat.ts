@@ -100,7 +100,8 @@ export class ServerChat implements ChatBackend {
         for (let round = 0; ; round++) {
             const reply = await this.wire.reply({
                 messages, tools: tools.map(toWireTool), temperature: options.temperature ?? 0.2, maxTokens: options.maxReplyTokens ?? 1024,
-                ...(options.toolChoice != null && tools.length > 0 ? {toolChoice: options.toolChoice} : {})
+                ...(options.toolChoice != null && tools.length > 0 ? {toolChoice: options.toolChoice} : {}),
+                ...(request.script?.[round] != null ? {prefill: request.script[round]} : {})
             }, (text) => emit.text(text), signal);
             emit.endText();
             if (signal.aborted)

@@ -68,12 +68,16 @@ export class LlamaServerCompleter implements CompletionBackend {
         });
     }
 
-    /** Evaluates the prompt up to the current line (no tokens generated), so the next keystroke finds it cached. */
+    /**
+     * Evaluates the prompt with the lines typed since the anchor but not the current line (no
+     * tokens generated), so the next keystroke on that line finds all of it but the line cached.
+     */
     async warm(request: CompletionRequest): Promise<WarmResult> {
         const startedAt = performance.now();
         const plan = planServerRequest(request);
         return this.withBudget(request.signal, async (signal) => {
-            const body = {...await this.infillBody(request, plan, signal), prompt: "", n_predict: 0};
+            const lines = plan.text.volatile.slice(0, plan.text.volatile.length - plan.text.linePrefix.length);
+            const body = {...await this.infillBody(request, plan, signal), prompt: lines, n_predict: 0};
             const answer = await this.http.postJson("/infill", body, {signal, timeoutMs: this.settings().timeoutMs});
             const timings = objectField(answer, "timings");
             return {
