@@ -57,7 +57,7 @@ export class QuantPilot implements vscode.Disposable {
         const host = new ModelHost(this.engine, (path) => this.loadOptions(path));
         this.models = new ModelController(host, this.config, log);
         this.servers = new ServerJobs({
-            config: this.config, log, secrets: context.secrets, globalState: context.globalState,
+            config: this.config, log, secrets: context.secrets, globalState: context.globalState, requests: this.engine.requests,
             local: {completer: new LocalCompleter(this.engine), chat: new LocalChatBackend(this.engine), model: () => this.engine.model}
         });
         this.completions = new QuantPilotInlineProvider(this.servers.completions, this.config, log, (summary) => {

@@ -1,5 +1,7 @@
 import type {CompletionBackend, CompletionRequest, CompletionResult, WarmResult} from "../completion/completionRequest";
+import {completionMetrics} from "../completion/completionMetrics";
 import type {ModelDescription} from "../engine/modelDescription";
+import type {RequestMetricsSink} from "../engine/requestMetrics";
 import {isAbortError} from "../util/abort";
 import type {Logger} from "../util/logger";
 import {isServerFailure, ServerError, ServerNotCapableError} from "./serverErrors";
@@ -40,7 +42,13 @@ export class CompletionRouter implements CompletionBackend {
     private current: CompletionRoute = {kind: "local"};
     private readonly listeners = new Set<(route: CompletionRoute) => void>();
 
-    constructor(private readonly local: CompletionBackend, private readonly log: Logger, private readonly healthOptions: HealthOptions = {}) {}
+    constructor(
+        private readonly local: CompletionBackend,
+        private readonly log: Logger,
+        private readonly healthOptions: HealthOptions = {},
+        /** Told how each server request went, like the in-process completer tells it (the panel listens). */
+        private readonly requests?: RequestMetricsSink
+    ) {}
 
     get route(): CompletionRoute {
         if (this.current.kind === "fallback" || this.current.kind === "down")
@@ -93,7 +101,10 @@ export class CompletionRouter implements CompletionBackend {
         if (this.current.kind !== "server")
             return this.standIn(server).complete(request);
         try {
-            return await server.backend.complete(request);
+            const result = await server.backend.complete(request);
+            if (this.requests?.hasListeners === true)
+                this.requests.push(completionMetrics(result, `${server.backend.model?.fileName ?? "model"} on ${server.label.replace(/ \(.*$/, "")}`));
+            return result;
         } catch (err) {
             if (isAbortError(err) || !isServerFailure(err) || this.server !== server)
                 throw err;

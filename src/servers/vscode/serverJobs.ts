@@ -4,6 +4,7 @@ import type {CompletionBackend} from "../../completion/completionRequest";
 import type {Config} from "../../config";
 import type {ChatBackend} from "../../engine/chat/chatBackend";
 import type {ModelDescription} from "../../engine/modelDescription";
+import type {RequestMetricsSink} from "../../engine/requestMetrics";
 import type {BackendsView, JobPlacementView, ServerFiguresView} from "../../panel/protocol";
 import type {Logger} from "../../util/logger";
 import {ChatRouter} from "../chatRouter";
@@ -22,6 +23,8 @@ export interface ServerJobsServices {
     readonly globalState: vscode.Memento;
     /** The in-process completer and chat: what runs when no server is chosen, and the completions' fallback. */
     readonly local: {readonly completer: CompletionBackend; readonly chat: ChatBackend; model(): ModelDescription | undefined};
+    /** Where the panel hears how each request went. */
+    readonly requests: RequestMetricsSink;
 }
 
 type Job = "completions" | "assistant";
@@ -51,7 +54,7 @@ export class ServerJobs implements vscode.Disposable {
 
     constructor(private readonly services: ServerJobsServices) {
         this.keys = new ApiKeys(services.secrets);
-        this.completions = new CompletionRouter(services.local.completer, services.log);
+        this.completions = new CompletionRouter(services.local.completer, services.log, {}, services.requests);
         this.chat = new ChatRouter(services.local.chat);
         const route = this.completions.onDidChangeRoute(() => this.changed());
         const chat = this.chat.onDidChangeModel(() => this.changed());
