@@ -9,11 +9,11 @@ import {REPO_ROOT} from "../test/helpers/paths";
  * llama-server (or rpc-server, ...) from the llama.cpp source node-llama-cpp ships, built once into
  * .cache/llama-tools. QUANTPILOT_LLAMA_TOOLS_BIN names a folder of already built tools instead.
  */
-export async function llamaToolsBin(tool: string): Promise<string> {
+export async function llamaToolsBin(tool: string, alsoBuild: readonly string[] = []): Promise<string> {
     const prebuilt = process.env.QUANTPILOT_LLAMA_TOOLS_BIN;
     if (prebuilt != null && prebuilt !== "")
         return join(prebuilt, tool);
-    const {stdout} = await promisify(execFile)(join(REPO_ROOT, "scripts", "build-llama-tools.sh"), [tool], {maxBuffer: 1 << 20});
+    const {stdout} = await promisify(execFile)(join(REPO_ROOT, "scripts", "build-llama-tools.sh"), [tool, ...alsoBuild], {maxBuffer: 1 << 20});
     return join(stdout.trim().split("\n").pop()!, tool);
 }
 

@@ -89,6 +89,20 @@ test("typing shows ghost text from llama-server, equal to the server completer's
     assert.match(log, /Servers: connecting to gpu \(llama-server at http:\/\/127\.0\.0\.1:\d+\)/);
 });
 
+test("the panel says where each job runs and shows the server's figures", async () => {
+    await session.runCommand("QuantPilot: Open Panel");
+    const frame = await session.webviewFrame("QuantPilot");
+    await frame.locator("[data-testid=tab-model]").click();
+    const where = frame.locator("[data-testid=job-completions-where]");
+    await where.waitFor({state: "visible", timeout: 30_000});
+    assert.equal(await where.textContent(), "gpu");
+    assert.equal(await frame.locator("[data-testid=job-assistant-where]").textContent(), "This process");
+    const figures = frame.locator("[data-testid=server-gpu]");
+    await figures.waitFor({state: "visible", timeout: 30_000});
+    assert.match(await figures.textContent() ?? "", /Slots busy\s*\d of 1/);
+    await session.screenshot(join(RESULTS_DIR, "e2e", "servers-panel.png"));
+});
+
 test("the workspace's own server never received the code", () => {
     assert.deepEqual(evil.requests, []);
 });

@@ -9,7 +9,7 @@ import type {ChatTool} from "../../src/engine/chat/chatTool";
 import type {ToolCallPart} from "../../src/engine/chat/chatTranscript";
 import {ServerConnection} from "../../src/servers/serverConnection";
 import {ServerNotCapableError} from "../../src/servers/serverErrors";
-import {startLlamaServer, startRpcServer, type LlamaServer, type RpcServer} from "../../bench/llamaServerProcess";
+import {llamaToolsBin, startLlamaServer, startRpcServer, type LlamaServer, type RpcServer} from "../../bench/llamaServerProcess";
 import {testModel} from "../helpers/testModels";
 
 const ABOVE = "import math\n\n\ndef area(r):\n    return math.pi * r * r\n\n\ndef add(a, b):\n";
@@ -23,8 +23,16 @@ const TIMEOUTS = {completionMs: 60_000, chatMs: 60_000};
 const SCRIPT = ["<tool_call>\n{\"name\": \"convert\", \"arguments\": {\"unit\": \"celsius\"}}\n</tool_call>", "It is 21 degrees."];
 
 let server: LlamaServer;
+/** Why the tools could not be built (no cmake or compiler); the tests then skip with it. */
+let unavailable: string | undefined;
 
 before(async () => {
+    try {
+        await llamaToolsBin("llama-server", ["rpc-server"]);
+    } catch (err) {
+        unavailable = `llama-server and rpc-server could not be built (scripts/build-llama-tools.sh needs git, cmake and a C++ compiler): ${String(err).slice(0, 200)}`;
+        return;
+    }
     server = await startLlamaServer(await testModel("tiny"), SERVER_ARGS);
 });
 
@@ -54,14 +62,18 @@ function unitTool(calls: unknown[]): ChatTool {
     };
 }
 
-test("llama-server's /props give the model's facts", async () => {
+test("llama-server's /props give the model's facts", async (t) => {
+    if (unavailable != null)
+        return t.skip(unavailable);
     const facts = await connect(server.url).completions.backend.refresh();
     assert.equal(facts.name, "tiny-s1-f16.gguf");
     assert.equal(facts.contextSize, 1024);
     assert.equal(facts.hasFim, true);
 });
 
-test("a keystroke on llama-server re-evaluates only the current line and the code below it; its timings say so", async () => {
+test("a keystroke on llama-server re-evaluates only the current line and the code below it; its timings say so", async (t) => {
+    if (unavailable != null)
+        return t.skip(unavailable);
     const connection = connect(server.url);
     const completer = connection.completions.backend;
     const suffixTokens = await tokenCount(connection, BELOW);
@@ -74,7 +86,9 @@ test("a keystroke on llama-server re-evaluates only the current line and the cod
     assert.ok(typed.promptTokensReused >= typed.promptTokens - suffixTokens - 8, `reused ${typed.promptTokensReused} of ${typed.promptTokens}`);
 });
 
-test("a warm-up on llama-server evaluates all but the current line, so the next keystroke finds it cached", async () => {
+test("a warm-up on llama-server evaluates all but the current line, so the next keystroke finds it cached", async (t) => {
+    if (unavailable != null)
+        return t.skip(unavailable);
     const connection = connect(server.url);
     const completer = connection.completions.backend;
     const suffixTokens = await tokenCount(connection, BELOW);
@@ -86,7 +100,9 @@ test("a warm-up on llama-server evaluates all but the current line, so the next 
     assert.ok(typed.promptTokensEvaluated <= suffixTokens + 8, `evaluated ${typed.promptTokensEvaluated}`);
 });
 
-test("llama-server's /metrics and /slots fill the panel's server figures", async () => {
+test("llama-server's /metrics and /slots fill the panel's server figures", async (t) => {
+    if (unavailable != null)
+        return t.skip(unavailable);
     const figures = await connect(server.url).figures();
     assert.equal(figures.slotsTotal, 1);
     assert.equal(figures.kvCapacity, 1024);
@@ -95,7 +111,9 @@ test("llama-server's /metrics and /slots fill the panel's server figures", async
     assert.equal(figures.note, null);
 });
 
-test("the assistant's tool call through llama-server's /v1/chat/completions", async () => {
+test("the assistant's tool call through llama-server's /v1/chat/completions", async (t) => {
+    if (unavailable != null)
+        return t.skip(unavailable);
     const calls: unknown[] = [];
     const chat = connect(server.url).chat(() => ({maxReplyTokens: 64, temperature: 0}));
     const result = await chat.runTurn({
@@ -108,7 +126,9 @@ test("the assistant's tool call through llama-server's /v1/chat/completions", as
     assert.equal(result.stopReason, "done");
 });
 
-test("a model without FIM tokens on llama-server: completions off with the reason", async () => {
+test("a model without FIM tokens on llama-server: completions off with the reason", async (t) => {
+    if (unavailable != null)
+        return t.skip(unavailable);
     const plain = await startLlamaServer(await testModel("llama-spm"), SERVER_ARGS);
     try {
         await assert.rejects(connect(plain.url).completions.backend.complete({prefix: "x = ", suffix: ""}), (err: Error) =>
@@ -118,7 +138,9 @@ test("a model without FIM tokens on llama-server: completions off with the reaso
     }
 });
 
-test("two rpc-server processes and llama-server --rpc: the model is split across them, and serves a completion and a tool call", async () => {
+test("two rpc-server processes and llama-server --rpc: the model is split across them, and serves a completion and a tool call", async (t) => {
+    if (unavailable != null)
+        return t.skip(unavailable);
     const workers: RpcServer[] = [];
     let split: LlamaServer | undefined;
     try {

@@ -12,8 +12,9 @@ export class ApiKeys {
         return Promise.resolve(this.secrets.get(apiKeyId(endpoint)));
     }
 
-    onDidChange(listener: () => void): vscode.Disposable {
-        return this.secrets.onDidChange((event) => event.key.startsWith("quantpilot.server.apiKey:") && listener());
+    /** A key changed: `listener` gets its secret-storage id (compare with apiKeyId). */
+    onDidChange(listener: (id: string) => void): vscode.Disposable {
+        return this.secrets.onDidChange((event) => event.key.startsWith("quantpilot.server.apiKey:") && listener(event.key));
     }
 
     /** The command: pick a server, then set (typed hidden) or clear its key. */

@@ -11,7 +11,7 @@ import {ChatRouter} from "../chatRouter";
 import {CompletionRouter} from "../completionRouter";
 import {ServerConnection} from "../serverConnection";
 import {NO_FIGURES} from "../serverFigures";
-import {describeEndpoint, isPlainHttpToAnotherMachine, LOCAL_BACKEND, type ServerEndpoint} from "../serverEndpoint";
+import {apiKeyId, describeEndpoint, isPlainHttpToAnotherMachine, LOCAL_BACKEND, type ServerEndpoint} from "../serverEndpoint";
 import {ApiKeys} from "./apiKeys";
 import {ServerStatusItem} from "./serverStatusItem";
 
@@ -66,8 +66,11 @@ export class ServerJobs implements vscode.Disposable {
                 if (["completions.backend", "assistant.backend", "servers.endpoints"].some((key) => event.affectsConfiguration(`quantpilot.${key}`)))
                     this.apply(false);
             }),
-            // A new key: connect again, so the next request and health check send it.
-            this.keys.onDidChange(() => this.apply(true))
+            // A new key for a server in use: connect again, so the next request and health check send it.
+            this.keys.onDidChange((id) => {
+                if ([this.completionServer, this.chatServer].some((s) => s != null && apiKeyId(s.endpoint) === id))
+                    this.apply(true);
+            })
         );
         this.apply(false);
     }
