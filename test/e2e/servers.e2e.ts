@@ -107,6 +107,17 @@ test("the workspace's own server never received the code", () => {
     assert.deepEqual(evil.requests, []);
 });
 
+test("when the server goes away, the status bar says completions have nothing to fall back to", async () => {
+    await server.stop();
+    await session.openFile("main.py");
+    await session.typeText(" ");
+    const text = await waitFor(async () => {
+        const item = await session.statusBarText(SERVER_STATUS_ID);
+        return item?.includes("failing") === true ? item : null;
+    }, "the server item saying the server is failing", 60_000);
+    assert.match(text, /gpu failing · no completions/);
+});
+
 /** The DOM renders ghost text with non-breaking spaces and without trailing whitespace per line. */
 function normalizeGhost(text: string): string {
     return text.replace(/\u00a0/g, " ").split("\n").map((line) => line.trimEnd()).join("\n").trimEnd();
