@@ -22,9 +22,9 @@ module.exports = {
         {
             name: "webview-sees-only-protocols",
             severity: "error",
-            comment: "The webviews run in a browser sandbox; they share nothing with the host but its protocol files.",
+            comment: "The webviews run in a browser sandbox; they share nothing with the host but its protocol files and the pure number formatting.",
             from: {path: "^webview/"},
-            to: {path: "^src/", pathNot: "^src/(panel|assistant)/protocol\\.ts$"}
+            to: {path: "^src/", pathNot: "^src/((panel|assistant)/protocol|util/format)\\.ts$"}
         }
     ],
     options: {

@@ -53,13 +53,14 @@ function webviewBoundaries() {
         paths: [{name: "vscode", message: "Webview code and protocol files never import vscode."}],
         patterns: [barrels, ...patterns]
     }]}});
-    const onlyProtocols = {regex: "(^|/)src/(?!(panel|assistant)/protocol$)", message: "The webview imports from src/ only src/panel/protocol and src/assistant/protocol."};
+    // src/util/format is a leaf of pure number formatting: one formatter for host and webviews.
+    const onlyProtocols = {regex: "(^|/)src/(?!(panel|assistant)/protocol$|util/format$)", message: "The webview imports from src/ only src/panel/protocol, src/assistant/protocol and src/util/format."};
     const toolkit = {group: ["@vscode/webview-ui-toolkit", "@vscode/webview-ui-toolkit/*"], message: "Use webview/shared/toolkit.ts, the one wrapper of the UI toolkit."};
     return [
         restrict(["webview/**/*.ts"], [onlyProtocols, toolkit]),
         restrict(["webview/panel/**/*.ts"], [onlyProtocols, toolkit, {regex: "(^|/)assistant(/|$)", message: "The panel app shares code with the assistant only through webview/shared."}]),
         restrict(["webview/assistant/**/*.ts"], [onlyProtocols, toolkit, {regex: "(^|/)panel(/|$)", message: "The assistant app shares code with the panel only through webview/shared."}]),
-        restrict(["webview/shared/**/*.ts"], [{regex: "(^|/)(src|panel|assistant)/", message: "webview/shared serves both apps: it imports neither app and nothing from src/."}]),
+        restrict(["webview/shared/**/*.ts"], [{regex: "(^|/)(panel|assistant)/|(^|/)src/(?!util/format$)", message: "webview/shared serves both apps: it imports neither app and from src/ only src/util/format."}]),
         restrict(["src/panel/protocol.ts", "src/assistant/protocol.ts"], [{regex: ".", message: "A protocol file defines its own plain types and imports nothing; the host's mapper converts to them."}])
     ];
 }

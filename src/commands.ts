@@ -37,7 +37,8 @@ const COMMANDS: Record<string, Handler> = {
     "quantpilot.models.refresh": (qp) => qp.modelManagement.view.refresh(),
     "quantpilot.models.load": (qp, node) => qp.modelManagement.load(node as ModelNode | undefined),
     "quantpilot.models.reveal": (qp, node) => qp.modelManagement.reveal(node as ModelNode | undefined),
-    "quantpilot.models.delete": (qp, node) => qp.modelManagement.delete(node as ModelNode | undefined)
+    "quantpilot.models.delete": (qp, node) => qp.modelManagement.delete(node as ModelNode | undefined),
+    "quantpilot.servers.setApiKey": (qp) => qp.servers.setApiKey()
 };
 
 export function registerCommands(qp: QuantPilot): vscode.Disposable[] {

@@ -17,6 +17,8 @@ import {ModelManagement} from "./models/modelManagement";
 import type {ModelServices} from "./models/modelServices";
 import {StatusBar} from "./models/statusBar";
 import {PanelHost} from "./panel/panelHost";
+import {LocalChatBackend} from "./engine/chat/localChatBackend";
+import {ServerJobs} from "./servers/vscode/serverJobs";
 import {ThreadTuning} from "./threads/vscode/threadTuning";
 
 /**
@@ -33,6 +35,8 @@ export class QuantPilot implements vscode.Disposable {
     /** The one owner of "which model is loaded"; commands load and unload through it. */
     readonly models: ModelController;
     readonly completions: QuantPilotInlineProvider;
+    /** Which server (or this process) runs completions and the assistant. */
+    readonly servers: ServerJobs;
     readonly llamaSource: BundledLlamaSource;
     /** What model management, the A/B and the panel share. */
     readonly modelServices: ModelServices;
@@ -52,7 +56,11 @@ export class QuantPilot implements vscode.Disposable {
         }), log, this.storageDir);
         const host = new ModelHost(this.engine, (path) => this.loadOptions(path));
         this.models = new ModelController(host, this.config, log);
-        this.completions = new QuantPilotInlineProvider(new LocalCompleter(this.engine), this.config, log, (summary) => {
+        this.servers = new ServerJobs({
+            config: this.config, log, secrets: context.secrets, globalState: context.globalState, requests: this.engine.requests,
+            local: {completer: new LocalCompleter(this.engine), chat: new LocalChatBackend(this.engine), model: () => this.engine.model}
+        });
+        this.completions = new QuantPilotInlineProvider(this.servers.completions, this.config, log, (summary) => {
             this.statusBar.setLastCompletion(summary);
             this.refreshStatus();
         });
@@ -60,7 +68,7 @@ export class QuantPilot implements vscode.Disposable {
         this.modelServices = {models: this.models, config: this.config, runtime: this.runtime, log, storageDir: this.storageDir};
         this.modelManagement = new ModelManagement(this.modelServices);
         this.ab = new AbService(this.modelServices);
-        this.panel = new PanelHost({...this.modelServices, engine: this.engine, ab: this.ab});
+        this.panel = new PanelHost({...this.modelServices, engine: this.engine, ab: this.ab, servers: this.servers});
         this.disposables.push(
             this.statusBar,
             this.threads,
@@ -71,11 +79,14 @@ export class QuantPilot implements vscode.Disposable {
             this.modelManagement,
             this.ab,
             this.panel,
-            registerAssistant(context, {engine: this.engine, config: this.config, log}),
+            registerAssistant(context, {chat: this.servers.chat, config: this.config, log}),
+            this.servers,
             this.models.onDidChangeState(() => {
                 this.completions.resetReports();
+                this.servers.localModelChanged();
                 this.refreshStatus();
             }),
+            this.servers.completions.onDidChangeRoute(() => this.completions.resetReports()),
             vscode.languages.registerInlineCompletionItemProvider({pattern: "**"}, this.completions),
             vscode.workspace.onDidChangeConfiguration((event) => this.onConfigChanged(event))
         );

@@ -1,9 +1,8 @@
 import * as vscode from "vscode";
 import {assistantSystemPrompt} from "../engine/chat/assistantPrompt";
 import type {AssistantTurn, ChatTurn} from "../engine/chat/chatTranscript";
-import {ToolChat} from "../engine/chat/toolChat";
+import type {ChatBackend} from "../engine/chat/chatBackend";
 import type {TurnEvent} from "../engine/chat/turnEmitter";
-import type {LocalEngine} from "../engine/localEngine";
 import {workspaceRoots} from "../tools/vscode/vscodeToolEnvironment";
 import type {Logger} from "../util/logger";
 import {ApprovalBroker} from "./approvalBroker";
@@ -26,7 +25,6 @@ export class AssistantController implements vscode.Disposable {
     readonly approvals = new ApprovalBroker();
     readonly reviewer: ChangeReviewer;
     private readonly content = new ProposedContentProvider();
-    private readonly chat: ToolChat;
     private readonly store: ConversationStore;
     private readonly testScript = TestChatScript.fromEnvironment();
     private conversation: Conversation;
@@ -35,16 +33,16 @@ export class AssistantController implements vscode.Disposable {
     private readonly disposables: vscode.Disposable[] = [];
 
     constructor(
-        private readonly engine: LocalEngine,
+        /** The in-process chat, or a server's (src/servers/chatRouter.ts); this class never knows which. */
+        private readonly chat: ChatBackend,
         workspaceState: vscode.Memento,
         private readonly config: Config,
         private readonly log: Logger
     ) {
-        this.chat = new ToolChat(engine);
         this.store = new ConversationStore(workspaceState);
         this.conversation = this.store.current();
         this.reviewer = new ChangeReviewer(this.content, this.approvals);
-        const modelListener = engine.onDidChangeModel(() => {
+        const modelListener = chat.onDidChangeModel(() => {
             this.approvals.rejectAll();
             this.pushState();
         });
@@ -98,7 +96,7 @@ export class AssistantController implements vscode.Disposable {
     }
 
     state(): AssistantViewState {
-        const model = this.engine.model;
+        const model = this.chat.model;
         return assistantViewState({
             conversationId: this.conversation.id,
             turns: this.running != null ? [...this.conversation.turns, this.running.turn] : this.conversation.turns,
@@ -147,7 +145,7 @@ export class AssistantController implements vscode.Disposable {
 
     private async runTurn(text: string, running: {readonly abort: AbortController; readonly turn: AssistantTurn}): Promise<void> {
         const settings = readAssistantSettings(this.config);
-        const model = this.engine.model;
+        const model = this.chat.model;
         const status = toolsStatus(model);
         const tools = status.available ? assistantTools({approvals: this.approvals, reviewer: this.reviewer, log: this.log}, settings) : [];
         const history: ChatTurn[] = [...this.conversation.turns, {role: "user", text}];
@@ -201,7 +199,7 @@ export class AssistantController implements vscode.Disposable {
     dispose(): void {
         this.running?.abort.abort();
         this.approvals.rejectAll();
-        void this.chat.dispose();
+        // The chat belongs to whoever built it (the server jobs), which disposes it.
         for (const d of this.disposables.splice(0).reverse())
             d.dispose();
     }

@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import type {ChatTool} from "../engine/chat/chatTool";
-import type {ModelDescription} from "../engine/modelDescription";
+import type {ChatModelFacts} from "../engine/chat/chatBackend";
 import {BUILTIN_TOOLS} from "../tools/builtinTools";
 import {asChatTool} from "../tools/chatToolAdapter";
 import {externalTools} from "../tools/vscode/externalTools";
@@ -21,7 +21,7 @@ export interface AssistantToolServices {
 }
 
 /** Whether tools can be offered at all, and why not: no model, no tool support, Restricted Mode. */
-export function toolsStatus(model: ModelDescription | undefined): ToolsStatus {
+export function toolsStatus(model: ChatModelFacts | undefined): ToolsStatus {
     if (model == null)
         return {available: false, reason: "no model is loaded"};
     if (!model.supportsTools)

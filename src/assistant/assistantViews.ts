@@ -1,6 +1,6 @@
 import type {AssistantPart, ChatTurn} from "../engine/chat/chatTranscript";
 import type {TurnEvent} from "../engine/chat/turnEmitter";
-import type {ModelDescription} from "../engine/modelDescription";
+import type {ChatModelFacts} from "../engine/chat/chatBackend";
 import type {AssistantViewState, ChatTurnView, JsonValue, PartView, PendingApproval, ToolsStatus, TurnEventView} from "./protocol";
 
 /*
@@ -13,7 +13,7 @@ export function assistantViewState(from: {
     readonly conversationId: string;
     readonly turns: readonly ChatTurn[];
     readonly busy: boolean;
-    readonly model: ModelDescription | undefined;
+    readonly model: ChatModelFacts | undefined;
     readonly tools: ToolsStatus;
     readonly approvals: readonly PendingApproval[];
 }): AssistantViewState {

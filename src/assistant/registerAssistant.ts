@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import type {Config} from "../config";
-import type {LocalEngine} from "../engine/localEngine";
+import type {ChatBackend} from "../engine/chat/chatBackend";
 import type {Logger} from "../util/logger";
 import {AssistantController} from "./assistantController";
 import {ASSISTANT_VIEW_ID, AssistantViewProvider} from "./assistantViewProvider";
@@ -11,14 +11,15 @@ import {ASSISTANT_VIEW_ID, AssistantViewProvider} from "./assistantViewProvider"
  */
 /** What the assistant needs, built before it. */
 export interface AssistantServices {
-    readonly engine: LocalEngine;
+    /** The in-process chat, or a server's (chosen by quantpilot.assistant.backend). */
+    readonly chat: ChatBackend;
     readonly config: Config;
     readonly log: Logger;
 }
 
 export function registerAssistant(context: vscode.ExtensionContext, services: AssistantServices): vscode.Disposable {
-    const {engine, config, log} = services;
-    const controller = new AssistantController(engine, context.workspaceState, config, log);
+    const {chat, config, log} = services;
+    const controller = new AssistantController(chat, context.workspaceState, config, log);
     const provider = new AssistantViewProvider(controller, context.extensionUri, log);
     const decideActive = async (approve: boolean) => {
         const callId = controller.reviewer.activeCallId() ?? controller.approvals.latest("change")?.callId;

@@ -2,6 +2,7 @@ import type {AbService} from "../ab/vscode/abService";
 import type {LoadedModel} from "../engine/loadedModel";
 import type {RequestMetricsSink} from "../engine/requestMetrics";
 import type {ModelServices} from "../models/modelServices";
+import type {BackendsView} from "./protocol";
 
 /** What the panel needs, built before it: model management, the A/B service, and read-only engine figures. */
 export interface PanelServices extends ModelServices {
@@ -12,4 +13,10 @@ export interface PanelServices extends ModelServices {
         readonly requests: RequestMetricsSink;
     };
     readonly ab: AbService;
+    /** Where completions and the assistant run (src/servers/vscode/serverJobs.ts); absent without server support. */
+    readonly servers?: {
+        /** The placements now, with server figures at most a couple of seconds old. */
+        view(): Promise<BackendsView>;
+        onDidChange(listener: () => void): {dispose(): void};
+    };
 }

@@ -269,6 +269,46 @@ export interface AbTabView {
     readonly selected: AbResultView | null;
 }
 
+/** Where one job (inline completions, the assistant) runs, and how its server is doing. */
+export interface JobPlacementView {
+    readonly job: "completions" | "assistant";
+    /** "This process", or the server's name. */
+    readonly where: string;
+    readonly kind: "local" | "llamaServer" | "ollama" | "openai";
+    readonly url: string | null;
+    /** The model the job uses there; null when none is loaded in-process. */
+    readonly model: string | null;
+    /** `fallback`: the server failed and the in-process model stands in; `down`: nothing serves the job. */
+    readonly state: "ok" | "fallback" | "down" | "unsupported";
+    /** Why the state is not "ok". */
+    readonly detail: string | null;
+    /** Whether the panel can switch this job's quantization, and why not. */
+    readonly quantizationSwitch: {readonly available: boolean; readonly reason: string | null};
+}
+
+/** A server's live figures (llama-server's /metrics and /slots), with its name; null where the server does not say. */
+export interface ServerFiguresView {
+    readonly name: string;
+    readonly url: string;
+    readonly tokensPerSecond: number | null;
+    readonly promptTokensPerSecond: number | null;
+    /** Tokens held in the KV cache over all slots, and the slots' total context. */
+    readonly kvTokens: number | null;
+    readonly kvCapacity: number | null;
+    /** Slots processing a request now, of all slots. */
+    readonly slotsBusy: number | null;
+    readonly slotsTotal: number | null;
+    /** Requests waiting for a free slot. */
+    readonly requestsWaiting: number | null;
+    readonly note: string | null;
+}
+
+/** The panel's "Where it runs" section: one entry per job, and the figures of each server in use. */
+export interface BackendsView {
+    readonly jobs: readonly JobPlacementView[];
+    readonly servers: readonly ServerFiguresView[];
+}
+
 /** Everything the panel shows: sent in full after `ready`. */
 export interface PanelState {
     readonly sampleIntervalMs: number;
@@ -283,6 +323,8 @@ export interface PanelState {
     readonly switching: SwitchView;
     readonly quantize: QuantizeView;
     readonly ab: AbTabView;
+    /** Where completions and the assistant run; absent in hosts without server support. */
+    readonly backends?: BackendsView;
 }
 
 /** Host → webview. */
@@ -299,7 +341,9 @@ export type HostMessage =
     | {readonly type: "switching"; readonly switching: SwitchView}
     | {readonly type: "settings"; readonly sampleIntervalMs: number}
     /** An A/B comparison started, progressed, finished, or the history or selection changed. */
-    | {readonly type: "ab"; readonly ab: AbTabView};
+    | {readonly type: "ab"; readonly ab: AbTabView}
+    /** Where the jobs run changed (settings, a server failed or came back), or fresh server figures (while visible). */
+    | {readonly type: "backends"; readonly backends: BackendsView};
 
 /** Webview → host. */
 export type WebviewMessage =
@@ -321,7 +365,11 @@ export type WebviewMessage =
     /** Show this saved comparison (an id the host listed). */
     | {readonly type: "abSelect"; readonly id: string}
     /** Export a saved comparison as JSON or Markdown (the host asks where). */
-    | {readonly type: "abExport"; readonly id: string; readonly format: "json" | "markdown"};
+    | {readonly type: "abExport"; readonly id: string; readonly format: "json" | "markdown"}
+    /** Run `QuantPilot: Switch Quantization…` (offered only for jobs that run in this process). */
+    | {readonly type: "switchQuantization"}
+    /** Open the server settings (endpoints and which job runs where). */
+    | {readonly type: "openServerSettings"};
 
 /** The whole protocol, for the webview's typed channel (webview/shared/hostChannel.ts). */
 export interface PanelProtocol {

@@ -62,6 +62,7 @@ export class QuantPilotPanel implements vscode.Disposable {
             this.monitor.onSnapshot((snapshot) => void this.onSnapshot(snapshot)),
             qp.models.onDidChangeState((state) => this.onModelState(state)),
             qp.engine.requests.onRequest((metrics) => this.onRequest(metrics)),
+            ...(qp.servers != null ? [qp.servers.onDidChange(() => void this.postBackends())] : []),
             vscode.workspace.onDidChangeConfiguration((event) => {
                 if (event.affectsConfiguration("quantpilot.panel.sampleIntervalMs"))
                     this.onIntervalChanged();
@@ -119,6 +120,12 @@ export class QuantPilotPanel implements vscode.Disposable {
             case "abExport":
                 void this.abFeed.handle(message);
                 break;
+            case "switchQuantization":
+                void vscode.commands.executeCommand("quantpilot.switchQuantization");
+                break;
+            case "openServerSettings":
+                void vscode.commands.executeCommand("workbench.action.openSettings", "quantpilot.servers");
+                break;
             default:
                 message satisfies never;
         }
@@ -127,7 +134,7 @@ export class QuantPilotPanel implements vscode.Disposable {
     private async sendState(): Promise<void> {
         // Await first, then read the fields: a variant list or switch that lands during these
         // awaits is posted on its own, and a snapshot taken before them would overwrite it.
-        const [memory, quantize, ab] = await Promise.all([this.modelMemory(), this.quantizeView(), this.abFeed.view()]);
+        const [memory, quantize, ab, backends] = await Promise.all([this.modelMemory(), this.quantizeView(), this.abFeed.view(), this.qp.servers?.view()]);
         const state: PanelState = {
             sampleIntervalMs: this.monitor.interval,
             hardware: this.monitor.latest != null ? hardwareView(this.monitor.latest) : null,
@@ -138,7 +145,8 @@ export class QuantPilotPanel implements vscode.Disposable {
             variants: this.variants,
             switching: this.switching,
             quantize,
-            ab
+            ab,
+            ...(backends != null ? {backends} : {})
         };
         this.post({type: "state", state});
     }
@@ -160,6 +168,14 @@ export class QuantPilotPanel implements vscode.Disposable {
         const point = historyPoint(snapshot);
         pushBounded(this.history, point, HISTORY_POINTS);
         this.post({type: "hardware", snapshot: hardwareView(snapshot), point, memory: await this.modelMemory()});
+        // Server figures follow the panel's sampling: fetched only while the panel is visible.
+        await this.postBackends();
+    }
+
+    private async postBackends(): Promise<void> {
+        const backends = await this.qp.servers?.view().catch(() => undefined);
+        if (backends != null)
+            this.post({type: "backends", backends});
     }
 
     private onRequest(metrics: RequestMetrics): void {

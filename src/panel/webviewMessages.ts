@@ -23,7 +23,9 @@ const VALIDATORS: MessageValidators<WebviewMessage> = {
     abCancel: () => ({type: "abCancel"}),
     abSelect: (raw) => typeof raw.id === "string" && AB_ID.test(raw.id) ? {type: "abSelect", id: raw.id} : "abSelect needs a history id",
     abExport: (raw) => typeof raw.id !== "string" || !AB_ID.test(raw.id) ? "abExport needs a history id"
-        : raw.format === "json" || raw.format === "markdown" ? {type: "abExport", id: raw.id, format: raw.format} : "abExport format must be json or markdown"
+        : raw.format === "json" || raw.format === "markdown" ? {type: "abExport", id: raw.id, format: raw.format} : "abExport format must be json or markdown",
+    switchQuantization: () => ({type: "switchQuantization"}),
+    openServerSettings: () => ({type: "openServerSettings"})
 };
 
 /** Checks a message from the panel's webview before the host acts on it. */

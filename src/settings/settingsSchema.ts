@@ -1,9 +1,11 @@
 import {DEFAULT_EXCLUDE, DEFAULT_LANGUAGES} from "../completion/completionDefaults";
+import {endpointsProblem, type ServerEndpoint} from "../servers/serverEndpoint";
 
 type Spec =
     | {readonly type: "integer" | "number"; readonly default: number; readonly minimum?: number; readonly maximum?: number; readonly reload?: true}
     | {readonly type: "boolean"; readonly default: boolean; readonly reload?: true}
     | {readonly type: "string"; readonly default: string; readonly enum?: readonly string[]; readonly reload?: true}
+    | {readonly type: "array"; readonly items: "endpoint"; readonly default: readonly ServerEndpoint[]}
     | {readonly type: "array"; readonly default: readonly string[]}
     | {readonly type: "object"; readonly default: Readonly<Record<string, boolean>>};
 
@@ -38,7 +40,12 @@ export const SETTINGS = {
     "assistant.temperature": {type: "number", default: 0.2, minimum: 0, maximum: 2},
     "assistant.maxReplyTokens": {type: "integer", default: 1024, minimum: 16, maximum: 32768},
     "assistant.commandTimeoutSeconds": {type: "integer", default: 300, minimum: 1, maximum: 86400},
-    "assistant.otherExtensionTools": {type: "boolean", default: true}
+    "assistant.otherExtensionTools": {type: "boolean", default: true},
+    "completions.backend": {type: "string", default: "local"},
+    "assistant.backend": {type: "string", default: "local"},
+    "servers.endpoints": {type: "array", items: "endpoint", default: [] as readonly ServerEndpoint[]},
+    "servers.completionTimeoutMs": {type: "integer", default: 5000, minimum: 100},
+    "servers.chatTimeoutMs": {type: "integer", default: 120000, minimum: 1000}
 } as const satisfies Record<string, Spec>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -48,6 +55,7 @@ type ValueOf<S> =
     S extends {readonly type: "boolean"} ? boolean :
     S extends {readonly type: "string"; readonly enum: readonly (infer E)[]} ? E :
     S extends {readonly type: "string"} ? string :
+    S extends {readonly type: "array"; readonly items: "endpoint"} ? readonly ServerEndpoint[] :
     S extends {readonly type: "array"} ? readonly string[] :
     Readonly<Record<string, boolean>>;
 
@@ -89,6 +97,8 @@ function invalidReason(spec: Spec, raw: unknown): string | undefined {
                 return "is not text";
             return spec.enum == null || spec.enum.includes(raw) ? undefined : `is not one of ${spec.enum.join(", ")}`;
         case "array":
+            if ("items" in spec)
+                return endpointsProblem(raw);
             return Array.isArray(raw) && raw.every((item) => typeof item === "string") ? undefined : "is not a list of glob patterns";
         case "object":
             return raw != null && typeof raw === "object" && !Array.isArray(raw) && Object.values(raw).every((v) => typeof v === "boolean")

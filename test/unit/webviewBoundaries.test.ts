@@ -10,7 +10,7 @@ async function refusedImports(filePath: string, code: string): Promise<string[]>
     return result!.messages.filter((m) => m.ruleId === "no-restricted-imports").map((m) => /'([^']+)'/.exec(m.message)?.[1] ?? m.message);
 }
 
-test("a webview app imports from src/ only the protocol files", async () => {
+test("a webview app imports from src/ only the protocol files and the pure number formatting", async () => {
     assert.deepEqual(await refusedImports("webview/panel/tabs/example.ts", [
         'import type {ModelMemory} from "../../../src/engine/modelMemory";',
         'import type {PanelState} from "../../../src/panel/protocol";',
@@ -18,9 +18,10 @@ test("a webview app imports from src/ only the protocol files", async () => {
     ].join("\n")), ["../../../src/engine/modelMemory"]);
     assert.deepEqual(await refusedImports("webview/assistant/example.ts", [
         'import {formatBytes} from "../../src/util/format";',
+        'import {abortError} from "../../src/util/abort";',
         'import type {HostMessage} from "../../src/assistant/protocol";',
-        "export const example = [formatBytes] as unknown as HostMessage;"
-    ].join("\n")), ["../../src/util/format"]);
+        "export const example = [formatBytes, abortError] as unknown as HostMessage;"
+    ].join("\n")), ["../../src/util/abort"]);
 });
 
 test("the panel and the assistant share code only through webview/shared", async () => {

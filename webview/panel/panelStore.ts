@@ -5,7 +5,7 @@ export const HISTORY_POINTS = 120;
 export const REQUESTS_KEPT = 60;
 
 /** Which part of the page a message changed, so only that part is drawn again. */
-export type Change = "all" | "hardware" | "model" | "requests" | "variants" | "switching" | "settings" | "ab";
+export type Change = "all" | "hardware" | "model" | "requests" | "variants" | "switching" | "settings" | "ab" | "backends";
 
 /**
  * The webview's copy of the panel state, updated by the host's messages. Pure: no DOM, so it is
@@ -34,6 +34,8 @@ export function applyHostMessage(state: PanelState | undefined, message: HostMes
             return {state: {...state, sampleIntervalMs: message.sampleIntervalMs}, change: "settings"};
         case "ab":
             return {state: {...state, ab: message.ab}, change: "ab"};
+        case "backends":
+            return {state: {...state, backends: message.backends}, change: "backends"};
         default:
             message satisfies never;
             return {state, change: undefined};

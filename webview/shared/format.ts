@@ -1,24 +1,7 @@
 /**
- * Numbers as both webview apps write them. The webview imports nothing from src/ but the
- * protocol files, so formatBytes is the host's (src/util/format.ts) written again; a unit test
- * keeps the two the same.
+ * Figures as both webview apps write them. Bytes and counts are not here: they come from the
+ * host's own src/util/format.ts (pure, imports nothing), so the panel and the host never disagree.
  */
-
-const BYTE_UNITS = ["B", "KB", "MB", "GB", "TB"];
-
-/** "1.5 GB": binary multiples, the way operating systems report memory. */
-export function formatBytes(bytes: number): string {
-    if (!Number.isFinite(bytes))
-        return "unknown";
-    let value = Math.abs(bytes);
-    let unit = 0;
-    while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
-    return `${bytes < 0 ? "-" : ""}${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
-}
 
 export function percent(value: number | null | undefined, digits = 0): string {
     return value == null ? "—" : `${value.toFixed(digits)} %`;

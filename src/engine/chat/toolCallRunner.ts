@@ -1,8 +1,8 @@
 import {randomUUID} from "node:crypto";
 import type {ChatHistoryItem, ChatModelFunctionCall, ChatModelFunctions, LlamaChatResponseFunctionCall} from "node-llama-cpp";
-import {isAbortError} from "../../util/abort";
 import {functionCallItem, withFunctionCall} from "./chatHistory";
 import type {ChatTool} from "./chatTool";
+import {settleToolCall} from "./settleToolCall";
 import type {ToolCallPart} from "./chatTranscript";
 import type {TurnEmitter} from "./turnEmitter";
 
@@ -39,49 +39,11 @@ export async function runToolCalls(
         };
         const index = round.emit.add(part);
         const tool = round.tools.find((t) => t.name === call.functionName);
-        await settle(part, tool, round);
+        await settleToolCall(part, tool, round);
         round.emit.update(index);
         const item: ChatModelFunctionCall = {...functionCallItem(part, tool?.description), rawCall: call.raw};
         history = withFunctionCall(history, item);
         contextWindow = withFunctionCall(contextWindow, item);
     }
     return {history, contextWindow};
-}
-
-async function settle(part: ToolCallPart, tool: ChatTool | undefined, round: ToolCallRound): Promise<void> {
-    if (round.skip) {
-        part.result = "Not run: the limit of tool calls for one turn was reached.";
-        part.summary = "Not run (tool-call limit reached)";
-        return;
-    }
-    if (round.signal.aborted) {
-        cancel(part);
-        return;
-    }
-    if (tool == null) {
-        part.status = "error";
-        part.result = `Error: there is no tool named ${part.name}.`;
-        return;
-    }
-    try {
-        const outcome = await tool.invoke(part.params, {id: part.id, signal: round.signal});
-        part.status = round.signal.aborted ? "cancelled" : outcome.status ?? "done";
-        part.result = outcome.result;
-        if (outcome.summary != null)
-            part.summary = outcome.summary;
-    } catch (err) {
-        if (round.signal.aborted || isAbortError(err)) {
-            cancel(part);
-            return;
-        }
-        part.status = "error";
-        part.result = `Error: ${err instanceof Error ? err.message : String(err)}`;
-        part.summary = err instanceof Error ? err.message : String(err);
-    }
-}
-
-function cancel(part: ToolCallPart): void {
-    part.status = "cancelled";
-    part.result = "Cancelled: the user stopped the chat before this call finished.";
-    part.summary = "Cancelled";
 }

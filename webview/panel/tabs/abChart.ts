@@ -1,5 +1,5 @@
 import type {ChartPointView} from "../../../src/panel/protocol";
-import {formatBytes} from "../../shared/format";
+import {formatBytes} from "../../../src/util/format";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 360;

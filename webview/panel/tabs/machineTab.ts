@@ -5,7 +5,8 @@ import {TimeChart} from "../charts/timeChart";
 import {link} from "../../shared/toolkit";
 import {h, type Child} from "../../shared/dom";
 import {meter} from "../meters";
-import {formatBytes, interval, percent, watts} from "../../shared/format";
+import {interval, percent, watts} from "../../shared/format";
+import {formatBytes} from "../../../src/util/format";
 import type {Change} from "../panelStore";
 import {card, facts, figure, readingContent, type TabContext, type TabView} from "./tabView";
 

@@ -2,9 +2,11 @@ import type {ModelMemoryView, PanelState, RequestView} from "../../../src/panel/
 import {TimeChart} from "../charts/timeChart";
 import {h, type Child} from "../../shared/dom";
 import {meter, stackedBar} from "../meters";
-import {formatBytes, joules, milliseconds, percent, rate} from "../../shared/format";
+import {joules, milliseconds, percent, rate} from "../../shared/format";
+import {formatBytes} from "../../../src/util/format";
 import type {Change} from "../panelStore";
-import {card, facts, figure, type TabView} from "./tabView";
+import {backendsSection} from "./backendsSection";
+import {card, facts, figure, type TabContext, type TabView} from "./tabView";
 
 const RECENT_ROWS = 8;
 
@@ -14,6 +16,7 @@ export class ModelTab implements TabView {
     private readonly memory = h("div", {class: "qp-cards"});
     private readonly speed = h("div", {class: "qp-cards qp-cards-4"});
     private readonly recent = h("div", {class: "qp-table-wrap"});
+    private readonly backends = h("div", {class: "qp-cards", testId: "backends"});
     private readonly chart = new TimeChart({
         label: "Time to first token and generation speed per request",
         height: 170,
@@ -27,8 +30,9 @@ export class ModelTab implements TabView {
         ]
     });
 
-    constructor() {
+    constructor(private readonly context?: TabContext) {
         this.element.append(
+            this.backends,
             this.memory,
             h("h2", {class: "qp-section-title"}, "Requests"),
             this.speed,
@@ -38,6 +42,8 @@ export class ModelTab implements TabView {
     }
 
     update(state: PanelState, change: Change): void {
+        if (change === "all" || change === "backends")
+            this.backends.replaceChildren(...backendsSection(state, this.context));
         if (change === "all" || change === "hardware" || change === "model")
             this.memory.replaceChildren(...memoryCards(state));
         if (change === "all" || change === "requests" || change === "hardware") {

@@ -1,7 +1,8 @@
 import type {PanelState, VariantView} from "../../../src/panel/protocol";
 import {button, progressRing, tag} from "../../shared/toolkit";
 import {h, replace, type Child} from "../../shared/dom";
-import {formatBytes, rate} from "../../shared/format";
+import {rate} from "../../shared/format";
+import {formatBytes} from "../../../src/util/format";
 import type {Change} from "../panelStore";
 import {card, facts, figure, type TabContext, type TabView} from "./tabView";
 
@@ -17,7 +18,7 @@ export class QuantizationTab implements TabView {
     }
 
     update(state: PanelState, change: Change): void {
-        if (change === "hardware" || change === "requests" || change === "settings")
+        if (change === "hardware" || change === "requests" || change === "settings" || change === "backends")
             return;
         this.current.replaceChildren(currentCard(state, this.context));
         replace(this.status, switchStatus(state));

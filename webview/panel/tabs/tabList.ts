@@ -13,7 +13,7 @@ interface TabDefinition {
 /** Every tab: a PanelTab without an entry here fails to compile. The A/B tab adds one line. */
 const TABS: {readonly [K in PanelTab]: TabDefinition} = {
     machine: {title: "Machine", create: (context) => new MachineTab(context)},
-    model: {title: "Model", create: () => new ModelTab()},
+    model: {title: "Model", create: (context) => new ModelTab(context)},
     quantization: {title: "Quantization", create: (context) => new QuantizationTab(context)},
     ab: {title: "A/B", create: (context) => new AbTab(context)}
 };
