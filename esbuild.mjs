@@ -25,6 +25,9 @@ const builds = [
     {...common, entryPoints: {hardwareWorker: "src/hardware/hardwareWorker.ts"}, outdir: "dist", platform: "node", format: "cjs", target: "node20"},
     ...optional("src/quant/quantizeWorker.ts", {quantizeWorker: "src/quant/quantizeWorker.ts"}).map((entryPoints) =>
         ({...common, entryPoints, outdir: "dist", platform: "node", format: "cjs", target: "node20", external: nodeExternals})),
+    // The A/B's scoring child process: raw logits through koffi -> libllama.
+    ...optional("src/ab/runner/logits/logitsWorker.ts", {logitsWorker: "src/ab/runner/logits/logitsWorker.ts", logitsMathWorker: "src/ab/runner/logits/logitsMathWorker.ts"}).map((entryPoints) =>
+        ({...common, entryPoints, outdir: "dist", platform: "node", format: "cjs", target: "node20", external: nodeExternals})),
     {...common, entryPoints: {webview: "webview/main.ts"}, outdir: "dist", platform: "browser", format: "iife", target: "es2022",
         loader: {".css": "css"}},
     ...optional("webview/assistant/main.ts", {assistant: "webview/assistant/main.ts"}).map((entryPoints) =>
