@@ -119,11 +119,11 @@ test("given texts replace the built-in corpus: the same tokens as llama-perplexi
     await writeFile(file, `${pythonInventory.text}\n`);
     const ours = await runCli(["ab", model, model, "--text", file, "--window", "128", "--metrics", "quality", "--threads", "1", "--no-cache", "--json"]);
     assert.equal(ours.code, 0, ours.stderr);
-    const json = lastJsonLine<{candidates: Array<{tokensScored: number; windows: number; ppl: {reference: number}}>; settings: {texts: string[]}}>(ours);
+    const json = lastJsonLine<{candidates: Array<{tokensScored: number; windows: number; ppl: {reference: number}}>; texts: string[]}>(ours);
     const {stdout, stderr} = await run(bin, ["-m", model, "-f", file, "-c", "128", "-b", "128", "-t", "1"], {maxBuffer: 64 << 20});
     const chunks = Number(/over (\d+) chunks/.exec(stdout + stderr)?.[1]);
     const ppl = Number(/Final estimate: PPL = ([\d.]+)/.exec(stdout + stderr)?.[1]);
-    assert.deepEqual(json.settings.texts, ["inventory.py"], "the built-in corpus was not added");
+    assert.deepEqual(json.texts, ["inventory.py"], "the built-in corpus was not added");
     assert.equal(json.candidates[0]!.windows, chunks);
     assert.equal(json.candidates[0]!.tokensScored, chunks * (128 - 1 - 64), "scored tokens: llama-perplexity's chunks × (c − 1 − c/2)");
     assert.ok(Math.abs(json.candidates[0]!.ppl.reference / ppl - 1) < 0.001, `the same tokens give the same perplexity: ${json.candidates[0]!.ppl.reference} vs ${ppl}`);
