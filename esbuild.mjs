@@ -25,6 +25,9 @@ const builds = [
     {...common, entryPoints: {hardwareWorker: "src/hardware/hardwareWorker.ts"}, outdir: "dist", platform: "node", format: "cjs", target: "node20"},
     ...optional("src/quant/quantizeWorker.ts", {quantizeWorker: "src/quant/quantizeWorker.ts"}).map((entryPoints) =>
         ({...common, entryPoints, outdir: "dist", platform: "node", format: "cjs", target: "node20", external: nodeExternals})),
+    // The A/B's scoring child process: raw logits through koffi -> libllama.
+    ...optional("src/ab/runner/logits/logitsWorker.ts", {logitsWorker: "src/ab/runner/logits/logitsWorker.ts", logitsMathWorker: "src/ab/runner/logits/logitsMathWorker.ts"}).map((entryPoints) =>
+        ({...common, entryPoints, outdir: "dist", platform: "node", format: "cjs", target: "node20", external: nodeExternals})),
     // The two webview apps; each bundles its own CSS (imported by its main.ts) into dist/<app>.css.
     {...common, entryPoints: {panel: "webview/panel/main.ts", assistant: "webview/assistant/main.ts"}, outdir: "dist", platform: "browser",
         format: "iife", target: "es2022", loader: {".css": "css"}}

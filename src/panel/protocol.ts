@@ -262,7 +262,11 @@ export interface AbResultView {
 
 /** The A/B tab: the comparison running now, the saved ones, and the one shown (src/ab/abPanelFeed.ts). */
 export interface AbTabView {
-    readonly running: {readonly message: string; readonly fraction: number; readonly candidates: readonly string[]} | null;
+    readonly running: {
+        readonly message: string; readonly fraction: number; readonly candidates: readonly string[];
+        /** "about 3 min left", from the time per token measured so far; null until measured. */
+        readonly timeLeft: string | null;
+    } | null;
     /** Newest first. */
     readonly history: readonly AbHistoryView[];
     /** The newest comparison, or the one picked from the history. */

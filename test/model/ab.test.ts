@@ -84,6 +84,53 @@ test("F16, Q8_0 and Q2_K of an F32 model drift further from it in that order", a
     assert.deepEqual(report.candidates.map((c) => c.model.fileType), ["F16", "Q8_0", "Q2_K"]);
 });
 
+test("the scoring process and the in-process fallback give the same numbers, and the report says which scored", async () => {
+    const f32 = await testModel("small", 1, "f32");
+    const q8 = await quantizedVariant(f32, "Q8_0");
+    const child = await runAb(options(f32, [q8]));
+    const inProcess = await runAb(options(f32, [q8], {scoring: "in-process"}));
+    const [a, b] = [child.candidates[0]!.quality!, inProcess.candidates[0]!.quality!];
+    assert.equal(a.tokensScored, b.tokensScored);
+    assert.ok(Math.abs(a.kld.mean - b.kld.mean) <= 1e-5 * b.kld.mean, `KLD ${a.kld.mean} vs ${b.kld.mean}`);
+    assert.equal(a.sameTop1.rate, b.sameTop1.rate);
+    assert.ok(Math.abs(a.ppl.candidate / b.ppl.candidate - 1) < 1e-5);
+    assert.ok(child.notes.some((n) => /raw logits from libllama in a child process/.test(n)), child.notes.join("\n"));
+    assert.ok(inProcess.notes.some((n) => /node-llama-cpp's probabilities in this process/.test(n)), inProcess.notes.join("\n"));
+    assert.ok(child.reference.memory!.weightsBytes > 0, "the child reports what the model holds");
+});
+
+/** llama.cpp's llama-perplexity of the bundled release, or undefined when it cannot be built here. */
+async function llamaPerplexity(): Promise<string | undefined> {
+    try {
+        const {stdout} = await run(join(REPO_ROOT, "scripts", "build-llama-tools.sh"), ["llama-perplexity"], {maxBuffer: 16 << 20});
+        return join(stdout.trim().split("\n").pop()!, "llama-perplexity");
+    } catch {
+        return undefined;
+    }
+}
+
+test("given texts replace the built-in corpus: the same tokens as llama-perplexity scores on the same file", async (t) => {
+    const bin = await llamaPerplexity();
+    if (bin == null)
+        return t.skip("llama-perplexity could not be built (scripts/build-llama-tools.sh needs git, cmake and a C++ compiler)");
+    const model = await testModel("small");
+    const dir = await mkdtemp(join(tmpdir(), "qp-ab-same-tokens-"));
+    const file = join(dir, "inventory.py");
+    await writeFile(file, `${pythonInventory.text}\n`);
+    const ours = await runCli(["ab", model, model, "--text", file, "--window", "128", "--metrics", "quality", "--threads", "1", "--no-cache", "--json"]);
+    assert.equal(ours.code, 0, ours.stderr);
+    const json = lastJsonLine<{candidates: Array<{tokensScored: number; windows: number; ppl: {reference: number}}>; texts: string[]}>(ours);
+    const {stdout, stderr} = await run(bin, ["-m", model, "-f", file, "-c", "128", "-b", "128", "-t", "1"], {maxBuffer: 64 << 20});
+    const chunks = Number(/over (\d+) chunks/.exec(stdout + stderr)?.[1]);
+    const ppl = Number(/Final estimate: PPL = ([\d.]+)/.exec(stdout + stderr)?.[1]);
+    assert.deepEqual(json.texts, ["inventory.py"], "the built-in corpus was not added");
+    assert.equal(json.candidates[0]!.windows, chunks);
+    assert.equal(json.candidates[0]!.tokensScored, chunks * (128 - 1 - 64), "scored tokens: llama-perplexity's chunks × (c − 1 − c/2)");
+    assert.ok(Math.abs(json.candidates[0]!.ppl.reference / ppl - 1) < 0.001, `the same tokens give the same perplexity: ${json.candidates[0]!.ppl.reference} vs ${ppl}`);
+    assert.match(ours.stderr, /left\)/, "progress says how long is left");
+    await rm(dir, {recursive: true});
+});
+
 test("models with different vocabularies are refused before anything is loaded", async () => {
     const qwen = await testModel("tiny");
     const llama = await testModel("llama-spm");

@@ -3,21 +3,20 @@ import assert from "node:assert/strict";
 import {NotEnoughTextError} from "../../src/ab/runner/abErrors";
 import {decodeBytesPerToken, decodeCeiling} from "../../src/ab/stats/decodeCeiling";
 import {kvCacheBytes} from "../../src/ab/stats/kvCacheSize";
-import type {NextTokenDistribution} from "../../src/ab/stats/nextTokenDistribution";
-import {topToken} from "../../src/ab/stats/nextTokenDistribution";
+import {logitsFromProbabilities, logSoftmaxStats, MIN_PROBABILITY} from "../../src/ab/stats/logSoftmax";
 import {qualityMetrics} from "../../src/ab/stats/qualityMetrics";
 import {buildReferenceWindow} from "../../src/ab/stats/referenceWindow";
-import {decodeReferenceWindow, encodeReferenceWindow} from "../../src/ab/runner/referenceWindowCodec";
+import {decodeReferenceSummary, decodeReferenceWindow, encodeReferenceWindow, summaryBytes} from "../../src/ab/runner/referenceWindowCodec";
 import {spreadOf} from "../../src/ab/stats/spread";
-import {compareWindow, MIN_PROBABILITY} from "../../src/ab/stats/windowComparison";
+import {compareWindow} from "../../src/ab/stats/windowComparison";
 import {cutWindows, scoredPositions} from "../../src/ab/corpus/windows";
+import {SeededRandom} from "../../src/gguf/seededRandom";
 import type {GgufHeader} from "../../src/gguf/ggufReader";
 import {str, u32} from "../../src/gguf/ggufValue";
 
-/** A distribution over token ids 0..n-1, sorted as llama.cpp returns it (most probable first). */
-function dist(probs: number[]): NextTokenDistribution {
-    const order = probs.map((p, id) => ({p: Math.fround(p), id})).sort((a, b) => b.p - a.p);
-    return {ids: Int32Array.from(order.map((o) => o.id)), probs: Float32Array.from(order.map((o) => o.p))};
+/** Logits whose softmax is `probs` (ln p; 0 becomes the smallest float32). */
+function logits(probs: number[]): Float32Array {
+    return logitsFromProbabilities(probs.map((p, id) => [id, p] as const), probs.length);
 }
 
 const close = (actual: number, expected: number, tolerance: number, what: string) =>
@@ -48,46 +47,113 @@ test("too little text names the tokens it has and the tokens a window needs", ()
 test("KLD, same top token, NLL and Δp of one position, computed by hand", () => {
     // p = (0.5, 0.3, 0.2), q = (0.4, 0.4, 0.2):
     // KL(p‖q) = 0.5 ln(0.5/0.4) + 0.3 ln(0.3/0.4) = 0.111572 − 0.086305 = 0.025268
-    const reference = buildReferenceWindow(0, [dist([0.5, 0.3, 0.2])], [1], 3);
-    const result = compareWindow(reference, [dist([0.4, 0.4, 0.2])]);
+    const reference = buildReferenceWindow(0, [logits([0.5, 0.3, 0.2])], [1], 3);
+    const result = compareWindow(reference, [logits([0.4, 0.4, 0.2])]);
     close(result.kld[0]!, 0.5 * Math.log(0.5 / 0.4) + 0.3 * Math.log(0.3 / 0.4), 1e-7, "KLD");
     close(result.kld[0]!, 0.025268, 1e-6, "KLD value");
     // Candidate tie between tokens 0 and 1 resolves to the lowest id, as llama-perplexity's scan does.
-    assert.equal(topToken(dist([0.4, 0.4, 0.2])), 0);
+    assert.equal(logSoftmaxStats(logits([0.4, 0.4, 0.2])).argmax, 0);
     assert.equal(result.sameTop1[0], 1);
     close(result.referenceNll[0]!, -Math.log(0.3), 1e-7, "reference NLL of the actual token 1");
     close(result.candidateNll[0]!, -Math.log(0.4), 1e-7, "candidate NLL");
     close(result.deltaP[0]!, 0.1, 1e-7, "Δp");
-    assert.equal(result.kldShortfallBound[0], 0, "nothing truncated");
 });
 
 test("a distribution compared with itself gives exactly 0, and a token the candidate rules out is clamped", () => {
-    const d = dist([0.7, 0.2, 0.1, 0]);
+    const d = logits([0.7, 0.2, 0.1, 0]);
     const self = compareWindow(buildReferenceWindow(3, [d, d], [0, 2], 4), [d, d]);
     assert.deepEqual(Array.from(self.kld), [0, 0]);
     assert.deepEqual(Array.from(self.sameTop1), [1, 1]);
-    const zero = compareWindow(buildReferenceWindow(0, [dist([0.5, 0.5, 0])], [1], 3), [dist([1, 0, 0])]);
-    close(zero.kld[0]!, 0.5 * Math.log(0.5 / 1) + 0.5 * (Math.log(0.5) - Math.log(MIN_PROBABILITY)), 1e-9, "clamped KLD");
+    assert.deepEqual(Array.from(self.deltaP), [0, 0]);
+    const zero = compareWindow(buildReferenceWindow(0, [logits([0.5, 0.5, 0])], [1], 3), [logits([1, 0, 0])]);
+    close(zero.kld[0]!, 0.5 * Math.log(0.5 / 1) + 0.5 * (Math.log(0.5) - Math.log(MIN_PROBABILITY)), 1e-4, "clamped KLD");
     assert.ok(Number.isFinite(zero.candidateNll[0]!));
 });
 
-test("a truncated reference keeps a tail bucket: its KLD is a lower bound and the bound covers the gap", () => {
-    const p = [0.4, 0.3, 0.1, 0.1, 0.06, 0.04];
-    const q = [0.3, 0.3, 0.05, 0.15, 0.19, 0.01];
-    const exact = compareWindow(buildReferenceWindow(0, [dist(p)], [4], 6, 100), [dist(q)]).kld[0]!;
-    const truncated = compareWindow(buildReferenceWindow(0, [dist(p)], [4], 6, 3), [dist(q)]);
-    const approx = truncated.kld[0]!;
-    assert.ok(approx <= exact + 1e-12, `bucketed ${approx} ≤ exact ${exact}`);
-    assert.ok(approx + truncated.kldShortfallBound[0]! >= exact - 1e-12, "the bound reaches the exact value");
-    // The actual next token (id 4) lies in the tail, yet its probabilities stay exact.
-    close(truncated.referenceNll[0]!, -Math.log(0.06), 1e-6, "reference NLL of a tail token");
-    close(truncated.deltaP[0]!, 0.19 - 0.06, 1e-6, "Δp of a tail token");
+const uniform = (random: SeededRandom) => random.nextUint32() / 4294967296;
+
+/** Random logits: `spread` nats of normal noise, one token pushed `lead` nats above the rest. */
+function randomLogits(random: SeededRandom, n: number, spread: number, lead: number, top: number): Float32Array {
+    const l = new Float32Array(n);
+    for (let i = 0; i < n; i++)
+        l[i] = spread * Math.sqrt(-2 * Math.log(1 - uniform(random))) * Math.cos(2 * Math.PI * uniform(random));
+    l[top] = l[top]! + lead;
+    return l;
+}
+
+/** KL(p‖q) written out plainly: softmax of each side in double, then Σ p·ln(p/q) over tokens with ln p > floor. */
+function straightforwardKld(reference: Float32Array, candidate: Float32Array, floor = -Infinity): number {
+    const logSoftmax = (l: Float32Array) => {
+        const max = Math.max(...l);
+        const lse = max + Math.log(l.reduce((s, v) => s + Math.exp(v - max), 0));
+        return Array.from(l, (v) => v - lse);
+    };
+    const lp = logSoftmax(reference);
+    const lq = logSoftmax(candidate);
+    return lp.reduce((sum, v, i) => v > floor ? sum + Math.exp(v) * (v - lq[i]!) : sum, 0);
+}
+
+/** llama-perplexity's own arithmetic: the reference row rounded to 16-bit steps (perplexity.cpp, log_softmax with uint16). */
+function llamaPerplexityKld(reference: Float32Array, candidate: Float32Array): number {
+    let max = -Infinity;
+    let min = Infinity;
+    for (const v of reference) {
+        max = Math.max(max, v);
+        min = Math.min(min, v);
+    }
+    min = Math.max(min, max - 16);
+    const lse = Math.log(reference.reduce((s, v) => s + Math.exp(v - max), 0));
+    const minLogProb = Math.fround(min - max - lse);
+    const scale = Math.fround((max - min) / 65535);
+    const q = Array.from(reference, (v) => v > min ? Math.round((v - min) / scale) : 0);
+    const cmax = Math.max(...candidate);
+    const clse = cmax + Math.log(candidate.reduce((s, v) => s + Math.exp(v - cmax), 0));
+    return q.reduce((sum, qi, i) => {
+        const lp = scale * qi + minLogProb;
+        return lp > -16 ? sum + Math.exp(lp) * (lp - candidate[i]! + clse) : sum;
+    }, 0);
+}
+
+test("KLD over a 32,000-token vocabulary is exact: it matches a plain full-vocabulary sum, not a top-1,024 bound", () => {
+    const random = new SeededRandom(7, 1);
+    const n = 32_000;
+    // Flat distributions: every token above the −16 floor, most of the mass outside any top 1,024.
+    const flat = Array.from({length: 3}, (_, i) => randomLogits(random, n, 0.8, 2, 100 + i));
+    const flatCandidates = flat.map((l) => l.map((v) => v + 0.3 * (uniform(random) - 0.5)));
+    const comparison = compareWindow(buildReferenceWindow(0, flat, [5, 6, 7], n), flatCandidates);
+    for (let i = 0; i < flat.length; i++) {
+        const expected = straightforwardKld(flat[i]!, flatCandidates[i]!);
+        close(comparison.kld[i]!, expected, 1e-6 * expected + 1e-9, `flat position ${i}`);
+    }
+    // Peaked distributions (as trained models give): tokens below −16 nats are left out as
+    // llama-perplexity leaves them out, and llama-perplexity's own 16-bit arithmetic agrees.
+    const peaked = Array.from({length: 3}, (_, i) => randomLogits(random, n, 4, 12, 31_000 + i));
+    const peakedCandidates = peaked.map((l) => l.map((v) => v + 0.5 * (uniform(random) - 0.5)));
+    const second = compareWindow(buildReferenceWindow(1, peaked, [1, 2, 3], n), peakedCandidates);
+    for (let i = 0; i < peaked.length; i++) {
+        const expected = straightforwardKld(peaked[i]!, peakedCandidates[i]!, -16);
+        close(second.kld[i]!, expected, 1e-6 * expected + 1e-9, `peaked position ${i}`);
+        close(second.kld[i]!, llamaPerplexityKld(peaked[i]!, peakedCandidates[i]!), 0.005 * expected, `llama-perplexity's 16-bit KLD at ${i}`);
+        assert.equal(second.sameTop1[i], 1, "the pushed token is the top one on both sides");
+    }
+});
+
+test("same top token and Δp are read over the full vocabulary", () => {
+    const n = 5000;
+    const reference = new Float32Array(n).fill(0);
+    reference[4321] = 5; // far outside any top-k of a sorted prefix
+    const candidate = new Float32Array(n).fill(0);
+    candidate[4999] = 5;
+    const result = compareWindow(buildReferenceWindow(0, [reference], [4999], n), [candidate]);
+    assert.equal(result.sameTop1[0], 0);
+    const pRef = 1 / (n - 1 + Math.exp(5));
+    close(result.deltaP[0]!, Math.exp(5) * pRef - pRef, 1e-9, "Δp of the actual token");
 });
 
 test("quality metrics: perplexity from mean NLL, ln ratio, quantiles and intervals over windows", () => {
-    const ref = dist([0.5, 0.3, 0.2]);
+    const ref = logits([0.5, 0.3, 0.2]);
     const windows = [0, 1, 2, 3].map((w) => buildReferenceWindow(w, [ref, ref], [0, 1], 3));
-    const comparisons = windows.map((w, i) => compareWindow(w, [dist(i % 2 === 0 ? [0.5, 0.3, 0.2] : [0.4, 0.4, 0.2]), ref]));
+    const comparisons = windows.map((w, i) => compareWindow(w, [logits(i % 2 === 0 ? [0.5, 0.3, 0.2] : [0.4, 0.4, 0.2]), ref]));
     const q = qualityMetrics(comparisons);
     assert.equal(q.windows, 4);
     assert.equal(q.tokensScored, 8);
@@ -101,12 +167,26 @@ test("quality metrics: perplexity from mean NLL, ln ratio, quantiles and interva
     assert.throws(() => qualityMetrics([]), /no windows/);
 });
 
-test("reference windows survive the disk format bit for bit; damaged bytes are a miss", () => {
-    const window = buildReferenceWindow(7, [dist([0.6, 0.3, 0.1]), dist([0.2, 0.2, 0.6])], [2, 0], 3, 2);
-    const decoded = decodeReferenceWindow(encodeReferenceWindow({window, evaluationSeconds: 1.25}));
-    assert.deepEqual(decoded, {window, evaluationSeconds: 1.25});
-    assert.equal(decodeReferenceWindow(Buffer.from("QPREFW01 but then nothing")), undefined);
-    assert.equal(decodeReferenceWindow(encodeReferenceWindow({window, evaluationSeconds: 1}).subarray(0, 60)), undefined);
+test("reference windows survive the disk format bit for bit, sparse and dense rows; damaged bytes are a miss", () => {
+    const peaked = new Float32Array(40).fill(-30);
+    peaked[3] = 0;
+    peaked[9] = -1;
+    const {window, rows} = buildReferenceWindow(7, [logits([0.6, 0.3, 0.1, 0]), peaked.subarray(0, 4)], [2, 0], 4);
+    assert.equal(rows[0]!.ids, null, "a row with most tokens above the floor is dense");
+    const sparse = buildReferenceWindow(2, [peaked], [9], 40);
+    assert.deepEqual(Array.from(sparse.rows[0]!.ids!), [3, 9], "a peaked row keeps only the tokens above −16");
+    for (const [record, evaluationSeconds] of [[{window, rows}, 1.25], [sparse, 0.5]] as const) {
+        const bytes = encodeReferenceWindow({window: record.window, evaluationSeconds}, record.rows);
+        const decoded = decodeReferenceWindow(bytes);
+        assert.deepEqual(decoded?.window, record.window);
+        assert.equal(decoded?.evaluationSeconds, evaluationSeconds);
+        assert.deepEqual(decoded?.rows.map((r) => [r.ids == null ? null : Array.from(r.ids), Array.from(r.logits), r.logSumExp]),
+            record.rows.map((r) => [r.ids == null ? null : Array.from(r.ids), Array.from(r.logits), r.logSumExp]));
+        assert.deepEqual(decodeReferenceSummary(bytes.subarray(0, summaryBytes(record.window.positions)), bytes.length)?.window, record.window,
+            "the summary reads without the rows");
+        assert.equal(decodeReferenceWindow(bytes.subarray(0, bytes.length - 4)), undefined, "a truncated file is a miss");
+    }
+    assert.equal(decodeReferenceWindow(Buffer.from("QPREFW03 but then nothing")), undefined);
 });
 
 function header(tensors: Array<{name: string; dims: number[]; byteSize: number}>, metadata: Record<string, number | string> = {}): GgufHeader {

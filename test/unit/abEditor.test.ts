@@ -49,7 +49,7 @@ test("the panel accepts the A/B tab's messages only with valid ids and formats",
 
 test("an A/B message changes only the A/B part of the webview's state", () => {
     const state = {ab: {running: null, history: [], selected: null}, sampleIntervalMs: 1000} as unknown as PanelState;
-    const ab = {running: {message: "Reference: window 3", fraction: 0.2, candidates: ["/m/Q4.gguf"]}, history: [], selected: null};
+    const ab = {running: {message: "Reference: window 3", fraction: 0.2, timeLeft: "about 3 min left", candidates: ["/m/Q4.gguf"]}, history: [], selected: null};
     const result = applyHostMessage(state, {type: "ab", ab});
     assert.equal(result.change, "ab");
     assert.deepEqual(result.state!.ab, ab);

@@ -8,6 +8,7 @@ import {abMarkdown} from "../report/abMarkdown";
 import {AB_METRICS, type AbMetric} from "../report/abReport";
 import {readTextSources} from "../corpus/textSources";
 import {MIN_WINDOW} from "../corpus/windows";
+import {timeLeftText, type AbProgress} from "../runner/abProgress";
 import {stderrLogger} from "../../util/logger";
 import {cliCacheDir} from "../../cli/cacheDir";
 import {integerOption, stringOption, UsageError, type CliCommand, type ParsedArgs} from "../../cli/cliCommand";
@@ -20,25 +21,29 @@ export const abCommand: CliCommand = {
                      [--metrics quality,tasks,speed] [--threads N] [--json]
 
 Compares each candidate GGUF (CAND) with the reference (REF, usually the F16/BF16 file) on the
-built-in code and prose corpus and any --text files:
-  quality  KL divergence of the next-token distributions (mean, median, p99, bootstrap 95 % CI),
-           same top token rate, perplexity of both and ln(PPL ratio), delta-p percentiles
+--text files, or on the built-in code and prose corpus when no --text is given:
+  quality  KL divergence of the next-token distributions over the full vocabulary (mean, median,
+           p99, bootstrap 95 % CI), same top token rate, perplexity of both and ln(PPL ratio),
+           delta-p percentiles; the tokens and the arithmetic of llama-perplexity --kl-divergence
+           with the same -c (--window) on the same file
   tasks    fill-in-the-middle on held-out lines (exact match, edit similarity) and a small
            safety set (refusals), paired: flips, exact McNemar p, bootstrap CI of the difference
   speed    prompt tokens/s, tg128 decode tokens/s, time to first token (median and range of 3+
            runs), memory growth, energy per token where the machine exposes a counter
 With --json the last line is one JSON object (rates as fractions 0-1); a CI job can gate on it.
 The reference's results are cached, so adding a candidate later does not evaluate it again.
+Progress on stderr says how long is left, from the time per token measured so far.
 
 Options:
-  --text FILE            also score this file (repeat for several); binary or huge files are skipped
+  --text FILE            score this file instead of the built-in corpus (repeat for several: they are
+                         joined by blank lines); binary or huge files are skipped
   --window N             tokens per window, llama-perplexity's -c (default ${DEFAULT_WINDOW})
   --budget-seconds N     stop adding windows and task items when the run would take longer
   --metrics LIST         any of quality,tasks,speed (default: all)
   --threads N            CPU threads (default: the number of physical cores)
   --context N            prompt length for the prompt-processing timing (default 1024)
   --gpu MODE             auto | cpu | cuda | vulkan | metal (default auto)
-  --no-corpus            score only the --text files
+  --no-corpus            never fall back to the built-in corpus (fails when no --text file is readable)
   --no-cache             neither read nor write the reference cache
   --markdown FILE        also write the report as Markdown
   --json                 print the result as one JSON object on the last line
@@ -62,14 +67,18 @@ Options:
         if (args.positionals.length < 2)
             throw new UsageError("expected a reference GGUF and at least one candidate GGUF (see 'quantpilot ab --help')");
         const [referencePath, ...candidatePaths] = args.positionals.map((p) => resolve(p));
-        const {sources, notes} = await readTextSources(((args.values.text as string[] | undefined) ?? []).map((p) => resolve(p)));
+        const textPaths = ((args.values.text as string[] | undefined) ?? []).map((p) => resolve(p));
+        const {sources, notes} = await readTextSources(textPaths);
         for (const note of notes)
             io.note(`quantpilot: ${note}`);
+        // Texts given but none readable: scoring the built-in corpus instead would answer another question.
+        if (textPaths.length > 0 && sources.length === 0)
+            throw new UsageError("none of the --text files could be read (see above); nothing to score");
         const builtInCorpus = args.values["no-corpus"] !== true;
         if (!builtInCorpus && sources.length === 0)
             throw new UsageError("--no-corpus needs at least one readable --text file");
         const runtime = new LlamaRuntime(stderrLogger(args.values.verbose === true));
-        let shown = -1;
+        const progress = progressPrinter((line) => io.note(line));
         try {
             const report = await runAb({
                 referencePath: referencePath!, candidatePaths, runtime,
@@ -81,13 +90,7 @@ Options:
                 completionContextSize: integerOption(args, "context", 16, 1 << 16) ?? 1024,
                 cacheDir: args.values["no-cache"] === true ? null : join(cliCacheDir(), "ab-reference"),
                 signal: io.signal,
-                onProgress: ({message, fraction}) => {
-                    const percent = Math.floor(fraction * 20) * 5;
-                    if (percent > shown) {
-                        shown = percent;
-                        io.note(`ab: ${percent}% ${message}`);
-                    }
-                }
+                onProgress: progress
             });
             const markdownPath = stringOption(args, "markdown");
             if (markdownPath != null)
@@ -98,6 +101,21 @@ Options:
         }
     }
 };
+
+/** One stderr line per 5 % step, and at least every 30 s of a long step, each with the time left when known. */
+function progressPrinter(print: (line: string) => void, now: () => number = () => performance.now()): (p: AbProgress) => void {
+    let shown = -1;
+    let shownAt = now();
+    return (p) => {
+        const percent = Math.floor(p.fraction * 20) * 5;
+        if (percent <= shown && now() - shownAt < 30_000)
+            return;
+        shown = Math.max(shown, percent);
+        shownAt = now();
+        const left = timeLeftText(p);
+        print(`ab: ${percent}% ${p.message}${left != null ? ` (${left})` : ""}`);
+    };
+}
 
 function metricsOption(args: ParsedArgs): AbMetric[] {
     const raw = stringOption(args, "metrics");

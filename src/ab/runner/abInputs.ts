@@ -39,20 +39,28 @@ export async function inspectAbModels(
     return {reference, candidates};
 }
 
-/** The texts of a run: the built-in corpus (unless left out) and the user's files, in that order. */
-export function runTexts(userTexts: readonly TextSource[], builtInCorpus: boolean): TextSource[] {
-    const corpus: TextSource[] = builtInCorpus ? AB_CORPUS.map((d) => ({name: d.name, text: d.text, kind: d.kind})) : [];
-    return [...corpus, ...userTexts];
+/**
+ * The texts of a run: the user's files when there are any, and only them, so that the tokens
+ * scored are the tokens llama-perplexity scores on the same file; otherwise the built-in corpus
+ * (unless `builtInCorpus` is false, which leaves nothing to score).
+ */
+export function runTexts(userTexts: readonly TextSource[], builtInCorpus = true): {texts: TextSource[]; names: string[]} {
+    if (userTexts.length > 0)
+        return {texts: [...userTexts], names: userTexts.map((t) => t.name)};
+    if (!builtInCorpus)
+        return {texts: [], names: []};
+    return {texts: AB_CORPUS.map((d) => ({name: d.name, text: d.text, kind: d.kind})), names: ["built-in corpus"]};
 }
 
 /**
  * The texts as one token stream, as llama-perplexity reads one file holding all of them joined
- * by blank lines. Tokenized with a vocabulary-only load of the reference (no weights read).
+ * by blank lines: like its `-f`, one trailing newline of the whole is dropped. Tokenized with a
+ * vocabulary-only load of the reference (no weights read).
  */
 export async function tokenizeTexts(llama: Llama, modelPath: string, texts: readonly TextSource[]): Promise<{tokens: number[]; bos: number | undefined}> {
     const vocabulary = await llama.loadModel({modelPath, vocabOnly: true});
     try {
-        const tokens = vocabulary.tokenize(texts.map((t) => t.text).join(CORPUS_SEPARATOR), false);
+        const tokens = vocabulary.tokenize(joinedText(texts), false);
         const bos = vocabulary.tokens.shouldPrependBosToken ? vocabulary.tokens.bos ?? undefined : undefined;
         return {tokens, bos};
     } finally {
@@ -63,4 +71,10 @@ export async function tokenizeTexts(llama: Llama, modelPath: string, texts: read
 /** Windows in a seeded random order: a budget that takes the first few still mixes code and prose. */
 export function shuffledWindows(windows: readonly TokenWindow[], seed: number): TokenWindow[] {
     return new SeededRandom(seed, 0x3d).shuffle([...windows]);
+}
+
+/** What llama-perplexity would read from one file holding the texts: joined by blank lines, one final newline dropped. */
+export function joinedText(texts: readonly TextSource[]): string {
+    const text = texts.map((t) => t.text).join(CORPUS_SEPARATOR);
+    return text.endsWith("\n") ? text.slice(0, -1) : text;
 }

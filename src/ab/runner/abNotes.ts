@@ -1,6 +1,5 @@
 import type {AbMetric} from "../report/abReport";
 import {sig} from "../report/numberFormat";
-import {DEFAULT_REFERENCE_TOP_K} from "../stats/referenceWindow";
 import {formatBytes} from "../../util/format";
 import type {MemoryPlan} from "./abMemoryPlan";
 import {FIM_MAX_TOKENS, FIM_PREFIX_TOKENS, FIM_SUFFIX_TOKENS, SAFETY_MAX_TOKENS} from "./taskPhase";
@@ -15,6 +14,8 @@ export interface NotesInput {
     readonly budget: number | null;
     readonly hasFim: boolean;
     readonly memoryPlan: MemoryPlan | undefined;
+    /** How the quality windows were scored (scoring child process, or in-process and why). */
+    readonly scoring?: readonly string[];
     readonly speed: {readonly bandwidth: number | undefined; readonly meter: {source: string; note: string} | string; readonly plan: {threads: number}} | undefined;
 }
 
@@ -26,9 +27,11 @@ export function abNotes(input: NotesInput): string[] {
         notes.push(
             `Distribution match: ${input.used} of ${input.windows} windows of ${input.windowSize} tokens (the texts are ${input.streamTokens} tokens), ` +
             "each evaluated from an empty cache; the second half of each window is scored as llama-perplexity scores it. " +
-            "Probabilities are llama.cpp's softmax of the raw logits (temperature 1, nothing truncated); KLD is KL(reference \u2016 candidate) in nats. " +
-            `Vocabularies above ${DEFAULT_REFERENCE_TOP_K} tokens keep the reference's top ${DEFAULT_REFERENCE_TOP_K} tokens plus one bucket for the rest, ` +
-            "which can only lower the KLD; each candidate's kldMethod gives the bucket's mass and a worst-case bound.");
+            "KLD is KL(reference \u2016 candidate) in nats over the full vocabulary, from the log-softmax of the raw logits (temperature 1, nothing truncated), " +
+            "counting every token the reference gives more than e^\u221216, as llama-perplexity --kl-divergence does; the reference keeps its " +
+            "log-probabilities in float32 where llama-perplexity rounds them to 16 bits. Same top token and \u0394p are over the full vocabulary too.");
+        if (input.scoring != null && input.scoring.length > 0)
+            notes.push(`Scored with ${input.scoring.join("; ")}.`);
         if (input.used < input.windows)
             notes.push(`The time budget (${input.budget} s) stopped after ${input.used} windows, taken in a seeded random order so code and prose both appear.`);
     }

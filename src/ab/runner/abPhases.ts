@@ -1,6 +1,6 @@
 import {SAFETY_PROMPTS, type SafetyPrompt} from "../corpus/safetyPrompts";
 import {heldOutLines, type FimItem} from "../stats/fimTask";
-import {DEFAULT_REFERENCE_TOP_K, type ReferenceWindow} from "../stats/referenceWindow";
+import type {ReferenceWindow} from "../stats/referenceWindow";
 import type {WindowComparison} from "../stats/windowComparison";
 import {metaNumber} from "../../gguf/ggufReader";
 import type {FunctionCallCase} from "../../tools/toolCallScoring";
@@ -14,6 +14,7 @@ import {copyBandwidth} from "../stats/memoryBandwidth";
 import {candidatePass, referencePass} from "./qualityPhase";
 import {shuffledWindows} from "./abInputs";
 import type {ScoringModel} from "./scoringModel";
+import type {WindowScorer} from "./windowScorer";
 import {measureSpeed, type SpeedSamples} from "./speedPhase";
 import {speedPrompts} from "./speedPrompts";
 import {answerItems, fimTaskItem, safetyTaskItem, type AnswerOptions} from "./taskPhase";
@@ -45,13 +46,14 @@ export async function referenceWork(session: AbSession, counts: {fim: number; sa
         ? heldOutLines(session.texts.filter((t) => t.kind === "code"), {count: counts.fim, seed: settings.seed}) : [];
     const safetyItems = metrics.includes("tasks") ? interleavedSafetyPrompts().slice(0, counts.safety) : [];
     let work: Omit<ReferenceWork, "functionCalling">;
+    let scorer: WindowScorer | undefined;
     try {
         const quality = !metrics.includes("quality") ? {records: [], cached: 0} : await referencePass({
-            windows: shuffledWindows(session.windows, settings.seed), reference: load, cache,
-            vocabularySize: reference.facts.vocabularySize ?? 0, topK: DEFAULT_REFERENCE_TOP_K,
+            windows: shuffledWindows(session.windows, settings.seed), reference: async () => scorer ??= await session.scorer(reference), cache,
             ...(budget.quality != null ? {referenceSeconds: budget.quality} : {}), ...signalOf(session),
-            onWindow: (done, total) => progress.step("quality", 0, done, budget.quality == null ? total : done + 1, `Reference: window ${done}`)
-        });
+            onWindow: (done, total, cached) => progress.step("quality", 0, done, budget.quality == null ? total : done + 1,
+                `Reference: window ${done}${budget.quality == null ? ` of ${total}` : ""}`, cached)
+        }).finally(() => scorer?.dispose());
         const fim = await answerItems(load, fimItems.map(fimTaskItem), answerOptions(session, "FIM line", 0, budget.fim, MIN_TASK_ITEMS, true));
         const safety = await answerItems(load, safetyItems.map((s) => safetyTaskItem(s.id, s.prompt)),
             answerOptions(session, "safety prompt", 0, budget.safety, MIN_TASK_ITEMS, true));
@@ -75,23 +77,34 @@ export async function referenceWork(session: AbSession, counts: {fim: number; sa
 export async function candidateWork(
     session: AbSession, candidate: AbModelFile, index: number, reference: ReferenceWork
 ): Promise<{comparisons: WindowComparison[]; answers: TaskAnswers}> {
+    const comparisons = session.metrics.includes("quality") ? await candidateQuality(session, candidate, index, reference) : [];
+    if (!session.metrics.includes("tasks"))
+        return {comparisons, answers: {fim: null, safety: null, functionCalling: "not asked for"}};
     const model = await session.load(candidate, session.scoringContext);
     const name = candidate.facts.fileName;
     try {
-        const windows = new Map(session.windows.map((w) => [w.index, w]));
-        const comparisons = session.metrics.includes("quality") ? await candidatePass(model, reference.records, windows, session.settings.signal,
-            (done, total) => session.progress.step("quality", index + 1, done, total, `${name}: window ${done} of ${total}`)) : [];
         const fim = await answerItems(async () => model, reference.fim.items.map(fimTaskItem), answerOptions(session, `${name}: FIM line`, index + 1));
         const safety = await answerItems(async () => model, reference.safety.items.map((s) => safetyTaskItem(s.id, s.prompt)),
             answerOptions(session, `${name}: safety prompt`, index + 1));
-        const tasks = session.metrics.includes("tasks");
         return {comparisons, answers: {
-            fim: tasks && reference.fim.items.length > 0 ? {items: reference.fim.items, reference: reference.fim.answers, candidate: fim} : null,
-            safety: tasks ? {items: reference.safety.items, reference: reference.safety.answers, candidate: safety} : null,
+            fim: reference.fim.items.length > 0 ? {items: reference.fim.items, reference: reference.fim.answers, candidate: fim} : null,
+            safety: {items: reference.safety.items, reference: reference.safety.answers, candidate: safety},
             functionCalling: await candidateFunctionCalling(session, candidate, index, reference, model)
         }};
     } finally {
         await model.dispose();
+    }
+}
+
+async function candidateQuality(session: AbSession, candidate: AbModelFile, index: number, reference: ReferenceWork): Promise<WindowComparison[]> {
+    const scorer = await session.scorer(candidate);
+    const name = candidate.facts.fileName;
+    try {
+        const windows = new Map(session.windows.map((w) => [w.index, w]));
+        return await candidatePass(scorer, reference.records, windows, session.cache, session.settings.signal,
+            (done, total) => session.progress.step("quality", index + 1, done, total, `${name}: window ${done} of ${total}`));
+    } finally {
+        await scorer.dispose();
     }
 }
 

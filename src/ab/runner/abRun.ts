@@ -2,7 +2,6 @@ import {cpus, totalmem} from "node:os";
 import type {Llama} from "node-llama-cpp";
 import {AB_METRICS, type AbMetric, type AbReport, type CandidateResult, type ReferenceResult} from "../report/abReport";
 import {qualityMetrics} from "../stats/qualityMetrics";
-import {DEFAULT_REFERENCE_TOP_K} from "../stats/referenceWindow";
 import type {TextSource} from "../corpus/textSources";
 import {verdictLine} from "../stats/verdict";
 import {cutWindows} from "../corpus/windows";
@@ -13,7 +12,7 @@ import {abNotes} from "./abNotes";
 import {candidateWork, referenceWork, speedWork, type SpeedWork} from "./abPhases";
 import {AbProgressReporter, type AbProgress} from "./abProgress";
 import {energyMetrics, memoryMetrics, modelSummary, speedMetrics, taskMetrics} from "./abResults";
-import {AbSession, type AbBudget} from "./abSession";
+import {AbSession, type AbBudget, type ScoringMode} from "./abSession";
 import {ReferenceCache} from "./referenceCache";
 
 export type {AbProgress} from "./abProgress";
@@ -25,9 +24,9 @@ export interface AbRunOptions {
     /** Default: "auto". */
     readonly gpu?: GpuSetting;
     readonly threads: number;
-    /** The user's own texts, scored after the built-in corpus. Default: none. */
+    /** The user's own texts: when given, they alone are scored (as llama-perplexity scores its -f file). Default: none. */
     readonly texts?: readonly TextSource[];
-    /** Score the built-in code and prose corpus. Default: true. */
+    /** Score the built-in code and prose corpus when no texts are given. Default: true. */
     readonly builtInCorpus?: boolean;
     /** Tokens per window (llama-perplexity's -c). Default: 512. */
     readonly window?: number;
@@ -57,6 +56,8 @@ export interface AbRunOptions {
     readonly freeMemory?: () => number;
     readonly signal?: AbortSignal;
     readonly onProgress?: (progress: AbProgress) => void;
+    /** How quality windows are scored; "in-process" skips the scoring child process (tests compare the two). Default: "auto". */
+    readonly scoring?: ScoringMode;
 }
 
 export const DEFAULT_WINDOW = 512;
@@ -73,6 +74,14 @@ export async function runAb(options: AbRunOptions): Promise<AbReport> {
     const started = performance.now();
     const createdAt = new Date().toISOString();
     const session = await openSession(options);
+    try {
+        return await runSession(session, options, started, createdAt);
+    } finally {
+        await session.cache.dispose();
+    }
+}
+
+async function runSession(session: AbSession, options: AbRunOptions, started: number, createdAt: string): Promise<AbReport> {
     const reference = await referenceWork(session, {fim: options.fimItems ?? 60, safety: options.safetyPrompts, functionCalling: options.functionCallingCases});
     const candidates: Array<Awaited<ReturnType<typeof candidateWork>>> = [];
     for (const [index, candidate] of session.candidates.entries())
@@ -83,7 +92,6 @@ export async function runAb(options: AbRunOptions): Promise<AbReport> {
     }) : undefined;
 
     const bootstrap = {seed: session.settings.seed};
-    const tailMass = reference.records.flatMap((r) => Array.from(r.tailMass));
     const referenceResult: ReferenceResult = {
         model: modelSummary(session.reference),
         label: options.referenceLabel ?? `${session.reference.facts.fileType ?? "unknown type"} (chosen as the reference)`,
@@ -94,7 +102,7 @@ export async function runAb(options: AbRunOptions): Promise<AbReport> {
         const {comparisons, answers} = candidates[i]!;
         const partial: Omit<CandidateResult, "verdict"> = {
             model: modelSummary(file),
-            quality: comparisons.length > 0 ? qualityMetrics(comparisons, {...bootstrap, topK: DEFAULT_REFERENCE_TOP_K, tailMass}) : null,
+            quality: comparisons.length > 0 ? qualityMetrics(comparisons, bootstrap) : null,
             tasks: session.metrics.includes("tasks") ? taskMetrics(answers, bootstrap) : null,
             ...perModel(session, file, i + 1, speed)
         };
@@ -109,14 +117,14 @@ export async function runAb(options: AbRunOptions): Promise<AbReport> {
         settings: {
             window: session.settings.window, budgetSeconds: options.budgetSeconds ?? null, metrics: session.metrics, seed: session.settings.seed,
             threads: options.threads, backend: session.backend,
-            texts: [...(options.builtInCorpus ?? true ? ["built-in corpus"] : []), ...(options.texts ?? []).map((t) => t.name)]
+            texts: session.textNames
         },
         reference: referenceResult,
         candidates: candidateResults,
         notes: abNotes({
             notes: options.notes ?? [], metrics: session.metrics, windows: session.windows.length, windowSize: session.settings.window,
             used: reference.records.length, budget: options.budgetSeconds ?? null, hasFim: session.reference.facts.fim != null,
-            memoryPlan: speed?.memoryPlan, speed, streamTokens: session.stream.tokens.length
+            memoryPlan: speed?.memoryPlan, speed, streamTokens: session.stream.tokens.length, scoring: [...session.scoringNotes]
         })
     };
 }
@@ -128,16 +136,16 @@ async function openSession(options: AbRunOptions): Promise<AbSession> {
     const window = options.window ?? DEFAULT_WINDOW;
     const {reference, candidates} = await inspectAbModels(options.referencePath, options.candidatePaths, options.signal);
     const llama = await options.runtime.get(options.gpu ?? "auto");
-    const texts = runTexts(options.texts ?? [], options.builtInCorpus ?? true);
+    const {texts, names} = runTexts(options.texts ?? [], options.builtInCorpus);
     const stream = await tokenizeTexts(llama, reference.facts.path, texts);
     const windows = cutWindows(stream.tokens, {size: window, ...(stream.bos != null ? {bos: stream.bos} : {})});
-    const cache = options.cacheDir == null ? undefined : await ReferenceCache.open(options.cacheDir, {
-        modelPath: reference.facts.path, backend: llama.gpu === false ? "cpu" : llama.gpu, window, topK: DEFAULT_REFERENCE_TOP_K
+    const cache = options.cacheDir == null ? await ReferenceCache.temporary() : await ReferenceCache.open(options.cacheDir, {
+        modelPath: reference.facts.path, backend: llama.gpu === false ? "cpu" : llama.gpu, window
     });
-    return new AbSession(llama, reference, candidates, texts, stream, windows, metrics,
+    return new AbSession(llama, reference, candidates, texts, names, stream, windows, metrics,
         budgetFor(options.budgetSeconds ?? null, metrics, candidates.length), cache,
         new AbProgressReporter(metrics, 1 + candidates.length, options.onProgress),
-        {threads: options.threads, seed, window, signal: options.signal, runtime: options.runtime, gpu: options.gpu ?? "auto"});
+        {threads: options.threads, seed, window, signal: options.signal, runtime: options.runtime, gpu: options.gpu ?? "auto", scoring: options.scoring ?? "auto"});
 }
 
 /**

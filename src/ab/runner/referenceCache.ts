@@ -1,7 +1,9 @@
 import {createHash} from "node:crypto";
-import {mkdir, readFile, realpath, rename, rm, stat, writeFile} from "node:fs/promises";
+import {mkdir, mkdtemp, open, readFile, realpath, rename, rm, stat, writeFile} from "node:fs/promises";
+import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {decodeReferenceWindow, encodeReferenceWindow, type StoredReferenceWindow} from "./referenceWindowCodec";
+import type {ReferenceRow} from "../stats/logSoftmax";
+import {decodeReferenceSummary, encodeReferenceWindow, positionsOf, summaryBytes, type StoredReferenceWindow} from "./referenceWindowCodec";
 
 /** What makes a reference result reusable: the same file (path, size, mtime), backend and settings. */
 export interface ReferenceKey {
@@ -9,7 +11,6 @@ export interface ReferenceKey {
     /** "cpu", "cuda", ...: the backends compute slightly different logits. */
     readonly backend: string;
     readonly window: number;
-    readonly topK: number;
 }
 
 /** A reference task answer with the seconds it took (so a time budget counts cached items the same). */
@@ -18,7 +19,7 @@ export interface CachedAnswer {
     readonly seconds: number;
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 /**
  * The reference's per-window records and task answers on disk, so that comparing another
@@ -26,31 +27,70 @@ const FORMAT = 1;
  * `dir/<hash of model identity and settings>/`; windows are keyed by a hash of their tokens, so
  * changing the text only misses the windows that changed. A damaged file is a miss, not an error;
  * a failed write only costs the reuse.
+ *
+ * The rows of a large vocabulary do not fit in memory for every window (up to 600 KB per scored
+ * token), so a run without a cache still keeps them on disk: in a temporary folder that
+ * `dispose()` removes.
  */
 export class ReferenceCache {
     private answers: Map<string, CachedAnswer> | undefined;
     private answersDirty = false;
 
-    private constructor(private readonly dir: string) {}
+    private constructor(private readonly dir: string, private readonly temporary: boolean) {}
 
     static async open(root: string, key: ReferenceKey): Promise<ReferenceCache> {
         const path = await realpath(key.modelPath);
         const info = await stat(path);
-        const identity = JSON.stringify({format: FORMAT, path, size: info.size, mtimeMs: info.mtimeMs, backend: key.backend, window: key.window, topK: key.topK});
+        const identity = JSON.stringify({format: FORMAT, path, size: info.size, mtimeMs: info.mtimeMs, backend: key.backend, window: key.window});
         const dir = join(root, createHash("sha256").update(identity).digest("hex").slice(0, 32));
         await mkdir(dir, {recursive: true});
-        return new ReferenceCache(dir);
+        return new ReferenceCache(dir, false);
     }
 
+    /** A store for one run that remembers nothing afterwards (`--no-cache`). */
+    static async temporary(): Promise<ReferenceCache> {
+        return new ReferenceCache(await mkdtemp(join(tmpdir(), "quantpilot-ab-")), true);
+    }
+
+    /** The summary of a stored window (its rows stay on disk), or undefined. */
     async getWindow(tokens: readonly number[]): Promise<StoredReferenceWindow | undefined> {
-        const bytes = await readFile(this.windowPath(tokens)).catch(() => undefined);
-        return bytes == null ? undefined : decodeReferenceWindow(bytes);
+        const path = this.windowPath(tokens);
+        const handle = await open(path, "r").catch(() => undefined);
+        if (handle == null)
+            return undefined;
+        try {
+            const {size} = await handle.stat();
+            const header = Buffer.alloc(32);
+            await handle.read(header, 0, 32, 0);
+            const positions = positionsOf(header);
+            if (positions == null || summaryBytes(positions) > size)
+                return undefined;
+            const bytes = Buffer.alloc(summaryBytes(positions));
+            await handle.read(bytes, 0, bytes.length, 0);
+            return decodeReferenceSummary(bytes, size);
+        } finally {
+            await handle.close();
+        }
     }
 
-    async putWindow(tokens: readonly number[], stored: StoredReferenceWindow): Promise<void> {
-        const path = this.windowPath(tokens);
-        const temp = tempName(path);
-        await writeFile(temp, encodeReferenceWindow(stored)).then(() => rename(temp, path)).catch(() => rm(temp, {force: true}).catch(() => undefined));
+    /** Where a window's file is, once complete; comparisons read it from there. */
+    windowPath(tokens: readonly number[]): string {
+        const hash = createHash("sha256").update(Int32Array.from(tokens)).digest("hex").slice(0, 32);
+        return join(this.dir, `w-${tokens.length}-${hash}.bin`);
+    }
+
+    /** Where a scorer writes a window before `commitWindow` puts it in place (named after this process: see tempName). */
+    pendingPath(tokens: readonly number[]): string {
+        return tempName(this.windowPath(tokens));
+    }
+
+    async commitWindow(tokens: readonly number[]): Promise<void> {
+        await rename(this.pendingPath(tokens), this.windowPath(tokens));
+    }
+
+    async putWindow(tokens: readonly number[], stored: StoredReferenceWindow, rows: readonly ReferenceRow[]): Promise<void> {
+        await writeFile(this.pendingPath(tokens), encodeReferenceWindow(stored, rows));
+        await this.commitWindow(tokens);
     }
 
     async getAnswer(key: string): Promise<CachedAnswer | undefined> {
@@ -87,9 +127,10 @@ export class ReferenceCache {
         return this.answers;
     }
 
-    private windowPath(tokens: readonly number[]): string {
-        const hash = createHash("sha256").update(Int32Array.from(tokens)).digest("hex").slice(0, 32);
-        return join(this.dir, `w-${tokens.length}-${hash}.bin`);
+    /** Removes a temporary store; a cache on disk stays. */
+    async dispose(): Promise<void> {
+        if (this.temporary)
+            await rm(this.dir, {recursive: true, force: true});
     }
 }
 

@@ -1,5 +1,5 @@
 import type {Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
-import type {NextTokenDistribution} from "../stats/nextTokenDistribution";
+import {logitsFromProbabilities} from "../stats/logSoftmax";
 import {abortError, isAbortError} from "../../util/abort";
 import {ModelLoadError, isUserFacingEngineError} from "../../engine/errors";
 import {checkMemoryFits} from "../../engine/memoryFit";
@@ -50,8 +50,8 @@ export interface Generation {
 
 /**
  * One model loaded for A/B evaluation, with a context of its own (never the editor's model or
- * context). Scores windows with `controlledEvaluate` and full next-token distributions, and
- * generates greedily for tasks and timings. Dispose it to free the weights.
+ * context). Generates greedily for tasks and timings, and scores windows where the scoring child
+ * process cannot run. Dispose it to free the weights.
  */
 export class ScoringModel {
     private disposed = false;
@@ -136,19 +136,21 @@ export class ScoringModel {
     }
 
     /**
-     * Evaluates `tokens` from an empty KV cache and hands `visit` the full next-token
-     * distribution at each position from `first` to `last`, in order: llama.cpp's softmax of the
-     * raw logits (the greedy sampler chain adds no temperature, top-k or top-p, so nothing is
-     * truncated). Throws if llama.cpp ever returns fewer tokens than the vocabulary holds.
+     * Evaluates `tokens` from an empty KV cache and hands `visit` the next-token log-probabilities
+     * over the full vocabulary at each position from `first` to `last`, in order, as logits
+     * (ln p: log-softmax is unchanged by the shift). node-llama-cpp has no raw logits, so they
+     * come from its probabilities (llama.cpp's softmax of the raw logits: the greedy sampler chain
+     * adds no temperature, top-k or top-p). Throws if llama.cpp ever returns fewer tokens than
+     * the vocabulary holds.
      *
-     * node-llama-cpp keeps every requested distribution (a Map per position) until the call
-     * returns, so large vocabularies are scored a few positions per call: the KV cache carries
-     * on between calls. Small vocabularies are evaluated in one batch, exactly as
-     * llama-perplexity evaluates a window.
+     * This is the slow path (a sorted Map per position: tens of ms per token on a 151,936-token
+     * vocabulary), used only where the scoring child process cannot run (see logits/).
+     * node-llama-cpp keeps every requested distribution until the call returns, so large
+     * vocabularies are scored a few positions per call: the KV cache carries on between calls.
      */
     async scoreWindow(
         tokens: readonly number[], first: number, last: number,
-        visit: (position: number, distribution: NextTokenDistribution) => void, signal?: AbortSignal
+        visit: (position: number, logits: Float32Array) => void, signal?: AbortSignal
     ): Promise<void> {
         signal?.throwIfAborted();
         await this.sequence.clearHistory();
@@ -165,7 +167,7 @@ export class ScoringModel {
                 const probabilities = output[i - next]?.next.probabilities;
                 if (probabilities == null || probabilities.size !== vocabulary)
                     throw new Error(`llama.cpp returned ${probabilities?.size ?? 0} of ${vocabulary} next-token probabilities at position ${i}`);
-                visit(i, toDistribution(probabilities));
+                visit(i, toLogits(probabilities, vocabulary));
             }
             next = end + 1;
         }
@@ -215,14 +217,6 @@ function firstToken(model: LlamaModel): Token {
     return model.tokens.bos ?? model.tokenize("a", false)[0] ?? (0 as Token);
 }
 
-function toDistribution(probabilities: Map<Token, number>): NextTokenDistribution {
-    const ids = new Int32Array(probabilities.size);
-    const probs = new Float32Array(probabilities.size);
-    let i = 0;
-    for (const [token, probability] of probabilities) {
-        ids[i] = token;
-        probs[i] = probability;
-        i++;
-    }
-    return {ids, probs};
+function toLogits(probabilities: Map<Token, number>, vocabularySize: number): Float32Array {
+    return logitsFromProbabilities(probabilities, vocabularySize);
 }

@@ -2,19 +2,12 @@ import {quantileSorted} from "simple-statistics";
 import {clusterMeanInterval, type BootstrapOptions, type Interval} from "./bootstrap";
 import type {WindowComparison} from "./windowComparison";
 
-/** How the KLD was computed: over the full vocabulary, or with the reference's tail in one bucket. */
-export type KldMethod =
-    | {readonly kind: "exact"}
-    | {
-        readonly kind: "top-k";
-        /** Reference tokens kept per position. */
-        readonly k: number;
-        /** Reference probability merged into the tail bucket: mean and largest over positions. */
-        readonly tailMassMean: number;
-        readonly tailMassMax: number;
-        /** Mean worst-case amount the reported per-token KLD may be below the full-vocabulary one. */
-        readonly shortfallBoundMean: number;
-    };
+/**
+ * How the KLD was computed: over the full vocabulary, every reference token above −16 nats,
+ * as llama-perplexity computes it (see logSoftmax.ts). Kept as an object so reports stay
+ * self-describing; older reports may say "top-k".
+ */
+export type KldMethod = {readonly kind: "exact"};
 
 /** Distribution match of one candidate against the reference, with window-level bootstrap intervals. */
 export interface QualityMetrics {
@@ -40,7 +33,7 @@ export interface QualityMetrics {
 /** Aggregates per-window comparisons; percentiles over all tokens, intervals over windows. */
 export function qualityMetrics(
     comparisons: readonly WindowComparison[],
-    options: BootstrapOptions & {topK?: number; tailMass?: readonly number[]} = {}
+    options: BootstrapOptions = {}
 ): QualityMetrics {
     if (comparisons.length === 0)
         throw new RangeError("no windows were compared");
@@ -80,20 +73,7 @@ export function qualityMetrics(
             p99: quantileSorted(sortedDeltaP, 0.99),
             rms: Math.sqrt(deltaP.reduce((s, v) => s + v * v, 0) / total)
         },
-        kldMethod: kldMethod(comparisons, options.topK, options.tailMass)
-    };
-}
-
-function kldMethod(comparisons: readonly WindowComparison[], topK: number | undefined, tailMass: readonly number[] | undefined): KldMethod {
-    const bound = concat(comparisons.map((c) => c.kldShortfallBound));
-    if (topK == null || tailMass == null || !tailMass.some((m) => m > 0))
-        return {kind: "exact"};
-    return {
-        kind: "top-k",
-        k: topK,
-        tailMassMean: sumOf(tailMass) / tailMass.length,
-        tailMassMax: tailMass.reduce((a, b) => Math.max(a, b), 0),
-        shortfallBoundMean: sumOf(bound) / bound.length
+        kldMethod: {kind: "exact"}
     };
 }
 

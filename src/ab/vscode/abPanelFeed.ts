@@ -2,6 +2,7 @@ import * as vscode from "vscode";
 import type {AbHistoryEntry} from "../report/abHistory";
 import type {AbReport} from "../report/abReport";
 import {abHistoryView, abResultView} from "../../panel/panelViews";
+import {timeLeftText} from "../runner/abProgress";
 import type {AbTabView, MeasuredView, VariantsView, WebviewMessage} from "../../panel/protocol";
 import {measurementsOf} from "./abMeasurements";
 import {exportAbReport} from "./abReportView";
@@ -43,7 +44,7 @@ export class AbPanelFeed implements vscode.Disposable {
         const id = this.selectedId != null && this.history.some((e) => e.id === this.selectedId) ? this.selectedId : this.history[0]?.id;
         const report = id == null ? undefined : await this.report(id);
         return {
-            running: state.kind === "running" ? {message: state.progress.message, fraction: state.progress.fraction, candidates: state.candidates} : null,
+            running: state.kind === "running" ? {message: state.progress.message, fraction: state.progress.fraction, timeLeft: timeLeftText(state.progress) ?? null, candidates: state.candidates} : null,
             history: this.history.slice(0, HISTORY_SHOWN).map(abHistoryView),
             selected: id == null || report == null ? null : abResultView(id, report)
         };

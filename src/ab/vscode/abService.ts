@@ -55,7 +55,7 @@ export class AbService implements vscode.Disposable {
         const abort = () => controller.abort();
         signal.addEventListener("abort", abort);
         this.running = controller;
-        this.setState({kind: "running", progress: {message: "Starting\u2026", fraction: 0}, candidates: request.candidatePaths});
+        this.setState({kind: "running", progress: {message: "Starting\u2026", fraction: 0, secondsLeft: null, complete: false}, candidates: request.candidatePaths});
         try {
             const report = await runAb(this.options(request, controller.signal, (p) => {
                 onProgress?.(p);

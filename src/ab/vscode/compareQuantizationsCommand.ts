@@ -3,6 +3,7 @@ import {modelSearchDirs} from "../../models/modelsDir";
 import {findModelVariants, type ModelVariant} from "../../quant/variants";
 import type {ModelServices} from "../../models/modelServices";
 import {readTextSources, type TextSource} from "../corpus/textSources";
+import {timeLeftText} from "../runner/abProgress";
 import {formatBytes} from "../../util/format";
 import {isAbortError} from "../../util/abort";
 import {toAbortSignal} from "../../vscodeUtil/cancellation";
@@ -86,8 +87,8 @@ async function pickTexts(): Promise<{texts: TextSource[]; notes: string[]} | und
     const openFiles = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === "file" && !d.isUntitled).map((d) => d.uri.fsPath);
     const choice = await vscode.window.showQuickPick([
         {label: "Built-in code and prose", description: "about a minute", value: "builtin" as const},
-        {label: "Built-in + the files open in editors", description: `${openFiles.length} file(s)`, value: "open" as const},
-        {label: "Built-in + files I pick\u2026", value: "pick" as const}
+        {label: "The files open in editors", description: `${openFiles.length} file(s), instead of the built-in texts`, value: "open" as const},
+        {label: "Files I pick\u2026", description: "instead of the built-in texts", value: "pick" as const}
     ], {title: "Compare Quantizations (3/3): the text to score", placeHolder: "Scoring your own code shows how the quantization does on it"});
     if (choice == null)
         return undefined;
@@ -97,6 +98,11 @@ async function pickTexts(): Promise<{texts: TextSource[]; notes: string[]} | und
     if (paths == null)
         return undefined;
     const {sources, notes} = await readTextSources(paths);
+    // Chosen texts replace the built-in ones; if none can be read, scoring the built-in texts instead would answer another question.
+    if (sources.length === 0) {
+        void vscode.window.showErrorMessage(`None of the chosen files can be scored. ${notes.join(" ") || "No file was chosen."}`);
+        return undefined;
+    }
     return {texts: sources, notes};
 }
 
@@ -110,7 +116,8 @@ async function runWithProgress(ab: AbService, request: AbRequest): Promise<void>
         let reported = 0;
         try {
             return await ab.run(request, cancellation.signal, (p) => {
-                progress.report({message: p.message, increment: Math.max(0, (p.fraction - reported) * 100)});
+                const left = timeLeftText(p);
+                progress.report({message: left != null ? `${p.message} \u2014 ${left}` : p.message, increment: Math.max(0, (p.fraction - reported) * 100)});
                 reported = Math.max(reported, p.fraction);
             });
         } catch (err) {

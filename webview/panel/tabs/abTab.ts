@@ -36,13 +36,18 @@ function runCard(ab: AbTabView, context: TabContext): HTMLElement {
         bar.max = 100;
         bar.value = percent;
         return card("Comparing quantizations", "ab-running",
-            h("div", {class: "qp-ab-progress"}, bar, h("span", {role: "status"}, `${percent} % \u00b7 ${ab.running.message}`)),
+            h("div", {class: "qp-ab-progress"}, bar, h("span", {role: "status"}, `${percent} % \u00b7 ${ab.running.message}${timeLeftSuffix(ab.running)}`)),
             h("div", {class: "qp-actions"}, button("Cancel", {appearance: "secondary", testId: "ab-cancel", onClick: () => context.post({type: "abCancel"})})));
     }
     return card("Compare quantizations", "ab-start",
         h("p", {class: "qp-muted"}, "Measure what a quantization costs against the reference, on built-in code and prose or your own files: " +
             "distribution match (KLD), task accuracy, speed, memory and energy, each with its interval and sample size."),
         h("div", {class: "qp-actions"}, button("Compare Quantizations\u2026", {testId: "ab-compare", onClick: () => context.post({type: "abCompare"})})));
+}
+
+/** " · about 3 min left" once the host has measured how fast the run goes (absent from older hosts). */
+function timeLeftSuffix(running: {readonly timeLeft?: string | null}): string {
+    return running.timeLeft != null ? ` \u00b7 ${running.timeLeft}` : "";
 }
 
 function resultCards(selected: AbResultView, context: TabContext): HTMLElement[] {
