@@ -71,6 +71,13 @@ interface Prefetching {
     adopt(): void;
 }
 
+export interface CompletionServiceOptions {
+    /** Context chunks from other files. Default: a new, empty ring. */
+    readonly ring?: ContextRing;
+    /** Monotonic clock in milliseconds (latency, typing pace, prefetch head start). Default: `performance.now`; tests pass a fake one. */
+    readonly now?: () => number;
+}
+
 /** Recent suggestions that typing may continue. */
 const SHOWN_HISTORY = 8;
 
@@ -83,6 +90,8 @@ const SHOWN_HISTORY = 8;
  */
 export class CompletionService {
     readonly cache = new SuggestionCache();
+    readonly ring: ContextRing;
+    private readonly now: () => number;
     private readonly pace = new TypingPace();
     private readonly listeners = new Set<(metrics: CompletionMetrics) => void>();
     private readonly idle: IdleWork;
@@ -96,8 +105,10 @@ export class CompletionService {
         private readonly engine: CompletionBackend,
         private readonly settings: () => CompletionSettings,
         private readonly log: Logger,
-        readonly ring: ContextRing = new ContextRing()
+        options: CompletionServiceOptions = {}
     ) {
+        this.ring = options.ring ?? new ContextRing();
+        this.now = options.now ?? (() => performance.now());
         this.idle = new IdleWork(log);
     }
 
@@ -109,7 +120,7 @@ export class CompletionService {
 
     /** Suggestions for a cursor position; undefined when `signal` aborted first. Model errors are thrown. */
     async suggest(request: SuggestRequest, signal?: AbortSignal): Promise<Suggestions | undefined> {
-        const startedAt = performance.now();
+        const startedAt = this.now();
         const prepared = this.prepare(request);
         // Before idle work stops: a prefetch of exactly this position keeps running as this request.
         const headStartMs = this.adoptPrefetch(prepared, startedAt);
@@ -131,7 +142,7 @@ export class CompletionService {
         const result = await this.runModel(prepared, signal);
         if (result == null)
             return undefined;
-        this.pace.modelLatency(performance.now() - startedAt);
+        this.pace.modelLatency(this.now() - startedAt);
         return this.answer(request, prepared, result.suggestions, "model", startedAt, {result, ...(headStartMs != null ? {headStartMs} : {})});
     }
 
@@ -247,7 +258,7 @@ export class CompletionService {
         options: {readonly remember?: boolean; readonly result?: CompletionResult; readonly headStartMs?: number} = {}
     ): Suggestions {
         const {result, headStartMs} = options;
-        const latencyMs = performance.now() - startedAt;
+        const latencyMs = this.now() - startedAt;
         if (options.remember !== false)
             this.remember({prefix: request.prefix, suffix: request.suffix, contextKey: prepared.contextKey, suggestions: texts});
         this.emit({
@@ -299,7 +310,7 @@ export class CompletionService {
         let adopted = false;
         const onIdleStop = () => adopted || controller.abort();
         signal.addEventListener("abort", onIdleStop, {once: true});
-        const startedAt = performance.now();
+        const startedAt = this.now();
         const flight = this.startFlight(prepared, controller, true);
         this.prefetching = {flight, startedAt, adopt: () => adopted = true};
         try {
@@ -307,7 +318,7 @@ export class CompletionService {
             if (adopted)
                 return; // the request that adopted it caches and reports it
             this.cache.set(prepared.key, {suggestions: result.suggestions, prefetched: true});
-            this.emit({kind: "prefetch", latencyMs: performance.now() - startedAt, model: modelWork(result)});
+            this.emit({kind: "prefetch", latencyMs: this.now() - startedAt, model: modelWork(result)});
         } finally {
             signal.removeEventListener("abort", onIdleStop);
             if (this.prefetching?.flight === flight)

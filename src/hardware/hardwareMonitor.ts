@@ -13,6 +13,8 @@ export interface HardwareMonitorOptions {
     readonly waitMs?: number;
     /** Told once when a sensor turns itself off. */
     readonly onSensorDisabled?: (label: string, message: string) => void;
+    /** Monotonic clock in milliseconds that paces the samples. Default: `performance.now`; tests pass a fake one. */
+    readonly now?: () => number;
 }
 
 type SnapshotListener = (snapshot: HardwareSnapshot) => void;
@@ -27,6 +29,7 @@ export class HardwareMonitor {
     private readonly listeners = new Set<SnapshotListener>();
     private run: {sampler: HardwareSampler<{system: SystemReadings; process: ProcessUsage}>; timer?: ReturnType<typeof setTimeout>} | undefined;
     private latestSnapshot: HardwareSnapshot | undefined;
+    private readonly now: () => number;
 
     constructor(
         /** Makes the source of machine readings (a sampling worker) for one run. */
@@ -34,6 +37,7 @@ export class HardwareMonitor {
         private readonly options: HardwareMonitorOptions = {}
     ) {
         this.intervalMs = validInterval(options.intervalMs ?? 1000);
+        this.now = options.now ?? (() => performance.now());
     }
 
     get running(): boolean {
@@ -94,14 +98,14 @@ export class HardwareMonitor {
     }
 
     private async tick(run: NonNullable<HardwareMonitor["run"]>): Promise<void> {
-        const startedAt = performance.now();
+        const startedAt = this.now();
         const readings = await run.sampler.sample();
         if (this.run !== run)
             return;
         const snapshot = flatten(readings.system, readings.process, Date.now());
         this.latestSnapshot = snapshot;
         // Scheduled before the listeners run, so a listener that throws cannot stop sampling.
-        const delay = Math.max(0, this.intervalMs - (performance.now() - startedAt));
+        const delay = Math.max(0, this.intervalMs - (this.now() - startedAt));
         run.timer = setTimeout(() => void this.tick(run), delay);
         for (const listener of this.listeners)
             listener(snapshot);

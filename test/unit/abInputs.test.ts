@@ -105,12 +105,12 @@ test("energy: RAPL counters (with wrap-around), battery discharge, or a reason w
     const supply = join(root, "supply");
     await mkdir(join(supply, "BAT0"), {recursive: true});
     await writeFile(join(supply, "BAT0", "uevent"), "POWER_SUPPLY_TYPE=Battery\nPOWER_SUPPLY_STATUS=Discharging\nPOWER_SUPPLY_POWER_NOW=12000000\n");
-    const battery = await openEnergyMeter(false, {powercap: join(root, "none"), powerSupply: supply});
+    const clock = {ms: 1000};
+    const battery = await openEnergyMeter(false, {powercap: join(root, "none"), powerSupply: supply, now: () => clock.ms});
     assert.ok(typeof battery !== "string" && battery.source === "battery discharge");
     await battery.start();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const joules = await battery.stop();
-    assert.ok(joules > 0.4 && joules < 3, `${joules} J for ~50 ms at 12 W`);
+    clock.ms += 500;
+    assert.equal(await battery.stop(), 6, "12 W for 0.5 s");
 
     const none = await openEnergyMeter(false, {powercap: join(root, "none"), powerSupply: join(root, "none")});
     assert.equal(typeof none, "string");
@@ -131,16 +131,17 @@ test("energy on NVIDIA: the driver's counter where nvidia-smi has it, else sampl
     await writeFile(join(root, "mj"), "12500");
     assert.equal(await withCounter.stop(), 7.5, "7,500 mJ");
 
-    // Like driver 580 on an H200: no energy field, power.draw.instant every 100 ms.
+    // Like driver 580 on an H200: no energy field, power.draw.instant every 100 ms. The fake
+    // board draws a steady 200 W, so the samples the loop gets in and the probe agree.
     const sampling = join(root, "sampling-smi");
     await writeFile(sampling, script(`  *total_energy_consumption*) echo 'Field "total_energy_consumption" is not a valid field to query.'; exit 2;;\n` +
-        `  *loop-ms*) while true; do echo 200.00; sleep 0.05; done;;\n  *power.draw.instant*) echo 200.00;;\n  *) exit 1;;`), {mode: 0o755});
-    const sampled = await openEnergyMeter("cuda", {...none, nvidiaSmi: sampling});
+        `  *loop-ms*) echo 200.00; echo 200.00;;\n  *power.draw.instant*) echo 200.00;;\n  *) exit 1;;`), {mode: 0o755});
+    const clock = {ms: 0};
+    const sampled = await openEnergyMeter("cuda", {...none, nvidiaSmi: sampling, now: () => clock.ms});
     assert.ok(typeof sampled !== "string" && /sampled every 100 ms/.test(sampled.note));
     await sampled.start();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const joules = await sampled.stop();
-    assert.ok(joules > 50 && joules < 90, `${joules} J for ~0.3 s at 200 W`);
+    clock.ms += 300;
+    assert.equal(await sampled.stop(), 60, "200 W for 0.3 s");
     assert.equal(typeof await openEnergyMeter("cuda", {...none, nvidiaSmi: join(root, "missing-smi")}), "string");
     await rm(root, {recursive: true});
 });

@@ -46,8 +46,10 @@ test("bytes are formatted the way people read them", () => {
 test("the serial queue runs jobs one at a time and survives failures", async () => {
     const queue = new SerialQueue();
     const order: string[] = [];
+    let finishSlow!: () => void;
+    const slowMayFinish = new Promise<void>((resolve) => finishSlow = resolve);
     const slow = queue.run(async () => {
-        await new Promise((r) => setTimeout(r, 20));
+        await slowMayFinish;
         order.push("slow");
     });
     const failing = queue.run(async () => {
@@ -55,6 +57,9 @@ test("the serial queue runs jobs one at a time and survives failures", async () 
         throw new Error("boom");
     });
     const after = queue.run(async () => order.push("after"));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    assert.deepEqual(order, [], "the jobs queued behind a running one wait for it");
+    finishSlow();
     await slow;
     await assert.rejects(failing, /boom/);
     await after;

@@ -12,6 +12,7 @@ import {checkBuildTools, installHints, linuxPackageManager} from "../../src/engi
 import {buildEngine} from "../../src/engine/build/engineBuild";
 import {LocalEngineBuilds, SLOT_CMAKE_OPTION} from "../../src/engine/build/localEngineBuilds";
 import {nativeCpuCmakeOptions} from "../../src/engine/build/nativeCpuOptions";
+import {until} from "../helpers/fakeTime";
 
 const posixOnly = {skip: process.platform === "win32" ? "fake tools are shell scripts" : false};
 
@@ -129,7 +130,8 @@ writeFileSync(join(folder, "CMakeCache.txt"), "half");
 console.log("[1/4] Building CXX object ggml.c.o");
 if (mode === "fail") { console.error("ggml.c:1: error: the compiler gave up"); process.exit(2); }
 if (mode === "hang") {
-    const grandchild = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], {stdio: "ignore"});
+    // A compiler that runs until killed, writing to the build's output like real ones do.
+    const grandchild = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], {stdio: ["ignore", "inherit", "inherit"]});
     writeFileSync(process.env.FAKE_PIDS, JSON.stringify([process.pid, grandchild.pid]));
     console.log("[2/4] Building CXX object llama.cpp.o");
     setInterval(() => {}, 1000);
@@ -192,8 +194,10 @@ test("a build that fails midway keeps its log, removes its half build and leaves
     assert.ok(lines.includes("[1/4] Building CXX object ggml.c.o"), "the log is streamed line by line");
 });
 
-test("cancelling a build kills the build and everything it started, and removes its output", posixOnly, async () => {
+test("cancelling a build kills the build and everything it started, and removes its output", {...posixOnly, timeout: 20_000}, async (t) => {
     const f = fakeBuild("hang");
+    // Should the cancel fail to kill them, the test fails on its timeout and must not leave them running.
+    t.after(() => existsSync(f.pids) && (JSON.parse(readFileSync(f.pids, "utf8")) as number[]).filter(isRunning).forEach((pid) => process.kill(pid, "SIGKILL")));
     const controller = new AbortController();
     const progress: number[] = [];
     const building = buildEngine({
@@ -204,10 +208,11 @@ test("cancelling a build kills the build and everything it started, and removes 
     await assert.rejects(building, (err: unknown) => (err as Error).name === "AbortError");
     assert.deepEqual(f.builds.entries(), []);
     assert.deepEqual(progress, [0.25, 0.5]);
+    // The build settled, so every process holding its output has closed it: the builder and the
+    // compiler are gone or exiting. (Were the compiler not killed, the build would never settle.)
     const pids = JSON.parse(readFileSync(f.pids, "utf8")) as number[];
-    await new Promise((r) => setTimeout(r, 300));
-    for (const pid of pids)
-        assert.equal(isRunning(pid), false, `process ${pid} still runs`);
+    assert.equal(pids.length, 2);
+    await until(() => !pids.some(isRunning), t.signal);
 });
 
 /** Whether a process runs; a zombie (killed, not yet reaped by its reparented init) does not. */

@@ -4,9 +4,8 @@ import {flatten, HardwareMonitor} from "../../src/hardware/hardwareMonitor";
 import type {HardwareSnapshot, SystemReadings} from "../../src/hardware/hardwareSnapshot";
 import type {SensorSource} from "../../src/hardware/sensorSource";
 import {WorkerSystemSource} from "../../src/hardware/workerSystemSource";
+import {fakeTime} from "../helpers/fakeTime";
 import {hardwareWorkerBundle} from "../helpers/hardwareWorker";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const unavailable = {status: "unavailable", note: "not available on this machine"} as const;
 
@@ -21,7 +20,7 @@ function readings(cpuPercent: number): SystemReadings {
     };
 }
 
-function fakeSystem(read: (call: number) => Promise<SystemReadings>): {source: () => SensorSource<SystemReadings>; created: number; disposed: number} {
+function fakeSystem(read: (call: number) => Promise<SystemReadings>): {source: () => SensorSource<SystemReadings>; created: number; disposed: number; calls: number} {
     const counts = {created: 0, disposed: 0, calls: 0};
     return Object.assign(counts, {
         source: () => {
@@ -31,68 +30,84 @@ function fakeSystem(read: (call: number) => Promise<SystemReadings>): {source: (
     });
 }
 
-test("the monitor samples on its interval only between start and stop", async () => {
+/** The fake clock paces the monitor: Date.now() is mocked by fakeTime(). */
+const clock = {now: () => Date.now()};
+
+test("the monitor samples on its interval only between start and stop", async (t) => {
+    const time = fakeTime(t);
     const system = fakeSystem(async (n) => readings(n));
-    const monitor = new HardwareMonitor(system.source, {intervalMs: 100});
+    const monitor = new HardwareMonitor(system.source, {intervalMs: 100, ...clock});
     const seen: HardwareSnapshot[] = [];
     monitor.onSnapshot((s) => seen.push(s));
-    await sleep(150);
+    await time.advance(1000);
     assert.equal(seen.length, 0, "nothing is sampled before start");
     monitor.start();
-    await sleep(450);
+    await time.settle();
+    assert.equal(seen.length, 1, "the first sample comes at once");
+    await time.advance(99);
+    assert.equal(seen.length, 1, "not before the interval has passed");
+    await time.advance(1);
+    assert.equal(seen.length, 2);
+    await time.advance(200);
     monitor.stop();
-    const count = seen.length;
-    assert.ok(count >= 3 && count <= 6, `about one sample per 100 ms (${count})`);
-    await sleep(250);
-    assert.equal(seen.length, count, "nothing is sampled after stop");
+    assert.deepEqual(seen.map((s) => s.takenAt), [1000, 1100, 1200, 1300], "one sample per 100 ms");
+    await time.advance(1000);
+    assert.equal(seen.length, 4, "nothing is sampled after stop");
     assert.equal(system.disposed, 1, "stopping frees the machine source (the worker)");
-    const cpu = seen.at(-1)!.cpu;
-    assert.ok(cpu.status === "ok" && cpu.value.totalPercent > 1, "readings change from sample to sample");
+    assert.deepEqual(seen.map((s) => s.cpu.status === "ok" && s.cpu.value.totalPercent), [1, 2, 3, 4], "each sample is a new reading");
     assert.equal(seen.at(-1)!.process.status, "ok");
     assert.equal(monitor.latest, seen.at(-1));
     monitor.dispose();
 });
 
-test("a machine source slower than the interval never holds up the process readings", async () => {
+test("a machine source slower than the interval never holds up the process readings", async (t) => {
+    const time = fakeTime(t);
     const system = fakeSystem(() => new Promise<SystemReadings>(() => undefined));
-    const monitor = new HardwareMonitor(system.source, {intervalMs: 100, waitMs: 20});
+    const monitor = new HardwareMonitor(system.source, {intervalMs: 100, waitMs: 20, ...clock});
     const seen: HardwareSnapshot[] = [];
     monitor.onSnapshot((s) => seen.push(s));
     monitor.start();
-    await sleep(350);
+    await time.advance(310);
+    monitor.stop(); // while the sample started at 300 waits for the machine
+    await time.advance(500);
     monitor.dispose();
-    assert.ok(seen.length >= 3, `samples kept coming (${seen.length})`);
-    assert.deepEqual(seen.at(-1)!.cpu, {status: "waiting"});
-    assert.equal(seen.at(-1)!.process.status, "ok");
+    assert.deepEqual(seen.map((s) => s.takenAt), [20, 120, 220], "each sample waits 20 ms for the machine, they stay 100 ms apart, and the one under way at stop is dropped");
+    assert.ok(seen.every((s) => s.cpu.status === "waiting" && s.process.status === "ok"));
+    assert.equal(system.calls, 1, "the machine source is not asked again while its read is out");
 });
 
-test("a machine source that fails turns every machine reading off with its reason", async () => {
+test("a machine source that fails turns every machine reading off with its reason", async (t) => {
+    const time = fakeTime(t);
     const disabled: string[] = [];
     const system = fakeSystem(async () => {
         throw new Error("the sampling worker exited (code 1)");
     });
-    const monitor = new HardwareMonitor(system.source, {intervalMs: 100, onSensorDisabled: (label, message) => disabled.push(`${label}: ${message}`)});
+    const monitor = new HardwareMonitor(system.source, {intervalMs: 100, onSensorDisabled: (label, message) => disabled.push(`${label}: ${message}`), ...clock});
     const seen: HardwareSnapshot[] = [];
     monitor.onSnapshot((s) => seen.push(s));
     monitor.start();
-    await sleep(250);
+    await time.advance(250);
     monitor.dispose();
-    assert.deepEqual(seen.at(-1)!.memory, {status: "disabled", note: "Fake machine turned off after an error: the sampling worker exited (code 1)"});
-    assert.deepEqual(disabled, ["Fake machine: the sampling worker exited (code 1)"]);
+    assert.equal(seen.length, 3);
+    for (const snapshot of seen)
+        assert.deepEqual(snapshot.memory, {status: "disabled", note: "Fake machine turned off after an error: the sampling worker exited (code 1)"});
+    assert.deepEqual(disabled, ["Fake machine: the sampling worker exited (code 1)"], "told once");
+    assert.equal(system.calls, 1, "a source turned off is not asked again");
 });
 
-test("changing the interval restarts a running monitor with the new pace", async () => {
+test("changing the interval restarts a running monitor with the new pace", async (t) => {
+    const time = fakeTime(t);
     const system = fakeSystem(async (n) => readings(n));
-    const monitor = new HardwareMonitor(system.source, {intervalMs: 1000});
-    let count = 0;
-    monitor.onSnapshot(() => count++);
+    const monitor = new HardwareMonitor(system.source, {intervalMs: 1000, ...clock});
+    const seen: number[] = [];
+    monitor.onSnapshot((s) => seen.push(s.takenAt));
     monitor.start();
-    await sleep(50);
+    await time.advance(50);
     monitor.setInterval(100);
-    await sleep(400);
+    await time.advance(400);
     monitor.dispose();
-    assert.equal(system.created, 2);
-    assert.ok(count >= 4, `sampled at the faster pace (${count})`);
+    assert.deepEqual([system.created, system.disposed], [2, 2], "the restart made a new machine source and freed the old one");
+    assert.deepEqual(seen, [0, 50, 150, 250, 350, 450], "restarted at once, then every 100 ms");
     assert.equal(monitor.interval, 100);
     monitor.setInterval(5);
     assert.equal(monitor.interval, 100, "the interval has a floor of 100 ms");
@@ -113,9 +128,10 @@ test("the sampling worker reads this machine's CPU and memory off the main threa
         intervalMs: 1000
     });
     try {
-        await source.read();
-        await sleep(100);
-        const result = await source.read();
+        // The first reads may find slow sensors (GPU, temperature) still "waiting"; read until each has answered.
+        let result = await source.read();
+        while (Object.values(result).some((reading) => reading.status === "waiting"))
+            result = await source.read();
         assert.equal(result.cpu.status, "ok");
         assert.equal(result.memory.status, "ok");
         if (result.cpu.status === "ok")

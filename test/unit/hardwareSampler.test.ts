@@ -2,6 +2,7 @@ import {test} from "node:test";
 import assert from "node:assert/strict";
 import {HardwareSampler} from "../../src/hardware/hardwareSampler";
 import {NOT_AVAILABLE, SensorUnavailableError, type SensorSource} from "../../src/hardware/sensorSource";
+import {fakeTime} from "../helpers/fakeTime";
 
 /** A fake sensor that counts reads and answers with whatever `answer` gives. */
 function fakeSource<T>(answer: (call: number) => Promise<T> | T, extra: Partial<SensorSource<T>> = {}): SensorSource<T> & {calls: number; disposed: boolean} {
@@ -20,8 +21,6 @@ function fakeSource<T>(answer: (call: number) => Promise<T> | T, extra: Partial<
     };
     return source;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test("every sensor's value is reported with the time it was read", async () => {
     let clock = 1000;
@@ -70,7 +69,8 @@ test("a sensor that throws turns itself off with a note, once, and the others ke
     assert.deepEqual(disabled, ["GPU: driver went away"]);
 });
 
-test("a slow sensor neither delays the sample nor piles up reads; its last value is marked stale", async () => {
+test("a slow sensor neither delays the sample nor piles up reads; its last value is marked stale", async (t) => {
+    const time = fakeTime(t);
     let release: (() => void) | undefined;
     const slow = fakeSource<number>(async (n) => {
         if (n !== 2)
@@ -80,27 +80,30 @@ test("a slow sensor neither delays the sample nor piles up reads; its last value
     });
     const fast = fakeSource((n) => n);
     const sampler = new HardwareSampler({slow, fast}, {waitMs: 30});
-    assert.equal((await sampler.sample()).slow.status, "ok");
-    const started = performance.now();
-    const second = await sampler.sample();
-    assert.ok(performance.now() - started < 500, "the sample returned after its wait, not after the slow read");
-    assert.deepEqual(second.slow, {...second.slow, status: "ok", value: 7, stale: true});
-    assert.deepEqual(second.fast, {...second.fast, value: 2, stale: false});
-    await sampler.sample();
-    await sampler.sample();
+    const first = await time.until(sampler.sample());
+    assert.deepEqual([first.value.slow.status, first.ms], ["ok", 0], "sensors that answer at once are not waited for");
+    const second = await time.until(sampler.sample());
+    assert.equal(second.ms, 30, "the sample returned after its wait, not after the slow read");
+    assert.deepEqual(second.value.slow, {...second.value.slow, status: "ok", value: 7, stale: true});
+    assert.deepEqual(second.value.fast, {...second.value.fast, value: 2, stale: false});
+    await time.until(sampler.sample());
+    await time.until(sampler.sample());
     assert.equal(slow.calls, 2, "no second read starts while one is running");
     assert.equal(fast.calls, 4);
     release!();
-    await sleep(5);
-    const fresh = await sampler.sample();
-    assert.deepEqual(fresh.slow, {...fresh.slow, status: "ok", value: 9, stale: false});
+    await time.settle();
+    const fresh = await time.until(sampler.sample());
+    assert.equal(fresh.ms, 0);
+    assert.deepEqual(fresh.value.slow, {...fresh.value.slow, status: "ok", value: 9, stale: false});
     assert.equal(slow.calls, 3);
 });
 
-test("a sensor whose first read is slow reports waiting, not zero", async () => {
+test("a sensor whose first read is slow reports waiting, not zero", async (t) => {
+    const time = fakeTime(t);
     const never = fakeSource<number>(() => new Promise<number>(() => undefined));
     const sampler = new HardwareSampler({never}, {waitMs: 10});
-    assert.deepEqual((await sampler.sample()).never, {status: "waiting"});
+    const sample = await time.until(sampler.sample());
+    assert.deepEqual([sample.value.never, sample.ms], [{status: "waiting"}, 10]);
 });
 
 test("a sensor with a minimum interval is read only when due", async () => {

@@ -1,6 +1,7 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import {mkdir, mkdtemp, readFile, rm, writeFile} from "node:fs/promises";
+import {execFileSync} from "node:child_process";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import type {CpuInfo} from "node:os";
@@ -10,6 +11,9 @@ import {NvidiaSmiMonitor, parseNvidiaSmiLine} from "../../src/hardware/nvidiaSmi
 import {RaplSource} from "../../src/hardware/raplSource";
 import {SensorUnavailableError} from "../../src/hardware/sensorSource";
 import {ProcessSource} from "../../src/hardware/processSource";
+import {until} from "../helpers/fakeTime";
+
+const posixOnly = {skip: process.platform === "win32" ? "the fake nvidia-smi is a shell script" : false};
 
 function cpu(user: number, idle: number): CpuInfo {
     return {model: " Test CPU ", speed: 3000, times: {user, nice: 0, sys: 0, idle, irq: 0}};
@@ -85,30 +89,53 @@ test("RAPL is unavailable without counters, and says so when they are not readab
     await assert.rejects(new RaplSource(dir).read(), (err: unknown) => err instanceof SensorUnavailableError && /root/.test(err.note));
 });
 
-test("the process source reports this process's memory and CPU use", async () => {
-    const source = new ProcessSource();
-    const started = performance.now();
-    while (performance.now() - started < 50) { /* keep one core busy */ }
+test("the process source reports this process's memory and its CPU time as a share of the wall time between reads", async () => {
+    const counters = {cpu: {user: 1_000, system: 500}, at: 10_000};
+    const source = new ProcessSource({cpuUsage: () => counters.cpu, now: () => counters.at});
+    counters.cpu = {user: 31_000, system: 10_500}; // 40 ms of CPU time ...
+    counters.at += 80; // ... in 80 ms
     const usage = await source.read();
-    assert.ok(usage.rssBytes > 10 * 2 ** 20);
-    assert.ok(usage.cpuPercent > 30, `busy loop shows as CPU use (${usage.cpuPercent.toFixed(0)}%)`);
+    assert.equal(usage.cpuPercent, 50);
+    assert.ok(usage.rssBytes > 10 * 2 ** 20 && usage.heapUsedBytes > 0, "memory is this process's own");
+    assert.equal((await source.read()).cpuPercent, 0, "no time passed: not a division by zero");
+    const real = new ProcessSource();
+    assert.ok((await real.read()).cpuPercent >= 0, "reads Node's own counters by default");
 });
 
-test("the nvidia-smi monitor reads a streaming nvidia-smi and stops it on dispose", async (t) => {
+test("the nvidia-smi monitor reads a streaming nvidia-smi and stops it on dispose", {...posixOnly, timeout: 30_000}, async (t) => {
     const dir = await mkdtemp(join(tmpdir(), "qp-smi-"));
     t.after(() => rm(dir, {recursive: true, force: true}));
     const fake = join(dir, "nvidia-smi");
-    await writeFile(fake, "#!/bin/sh\necho \"$@\" > \"$(dirname \"$0\")/args\"\nn=0\nwhile true; do n=$((n+1)); " +
-        "echo \"0, Fake GPU, $n, 100, 1000, 40, 30.5\"; echo \"1, Other GPU, [N/A], 5, 500, [N/A], [N/A]\"; sleep 0.05; done\n", {mode: 0o755});
+    const nextRound = join(dir, "next-round");
+    execFileSync("mkfifo", [nextRound]);
+    // Prints one round per line written to the FIFO, as nvidia-smi --loop-ms prints one per interval.
+    await writeFile(fake, "#!/bin/sh\necho \"$@\" > \"$(dirname \"$0\")/args\"\necho $$ > \"$(dirname \"$0\")/pid\"\nn=0\nwhile true; do n=$((n+1)); " +
+        "echo \"0, Fake GPU, $n, 100, 1000, 40, 30.5\"; echo \"1, Other GPU, [N/A], 5, 500, [N/A], [N/A]\"; " +
+        "read line < \"$(dirname \"$0\")/next-round\"; done\n", {mode: 0o755});
     const monitor = new NvidiaSmiMonitor(250, fake);
     t.after(() => monitor.dispose());
     const first = await monitor.read();
     assert.deepEqual(first.map((g) => g.name), ["Fake GPU", "Other GPU"]);
+    assert.equal(first[0]!.loadPercent, 1);
     assert.equal(first[1]!.loadPercent, null);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.ok((await monitor.read())[0]!.loadPercent! > first[0]!.loadPercent!, "later reads see newer lines");
+    await writeFile(nextRound, "\n");
+    await until(async () => (await monitor.read())[0]!.loadPercent === 2, t.signal);
     assert.match(await readFile(join(dir, "args"), "utf8"), /--loop-ms=250/);
+    const pid = Number(await readFile(join(dir, "pid"), "utf8"));
+    t.after(() => isRunning(pid) && process.kill(pid)); // should dispose() fail to stop it
+    assert.ok(isRunning(pid));
+    monitor.dispose();
+    await until(() => !isRunning(pid), t.signal);
 });
+
+function isRunning(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch {
+        return false;
+    }
+}
 
 test("a machine without nvidia-smi has no NVIDIA readings, which is not an error", async () => {
     const monitor = new NvidiaSmiMonitor(1000, "/nonexistent/nvidia-smi");

@@ -15,10 +15,13 @@ export interface EnergyMeter {
     stop(): Promise<number>;
 }
 
-export interface EnergyMeterDirs {
+/** Where the counters are read, and the clock that times them; the defaults are this machine's. Tests pass fakes. */
+export interface EnergyMeterOptions {
     readonly powercap?: string;
     readonly powerSupply?: string;
     readonly nvidiaSmi?: string;
+    /** Monotonic clock in milliseconds that times power-based meters. Default: `performance.now`. */
+    readonly now?: () => number;
 }
 
 /**
@@ -26,16 +29,17 @@ export interface EnergyMeterDirs {
  * package counters on Linux (often root-only), else the battery's discharge power while on
  * battery. Returns a reason string when none can be read.
  */
-export async function openEnergyMeter(gpu: string | false, dirs: EnergyMeterDirs = {}): Promise<EnergyMeter | string> {
+export async function openEnergyMeter(gpu: string | false, options: EnergyMeterOptions = {}): Promise<EnergyMeter | string> {
+    const now = options.now ?? (() => performance.now());
     if (gpu === "cuda") {
-        const meter = await nvidiaMeter(dirs.nvidiaSmi ?? "nvidia-smi");
+        const meter = await nvidiaMeter(options.nvidiaSmi ?? "nvidia-smi", now);
         if (meter != null)
             return meter;
     }
-    const rapl = await raplMeter(dirs.powercap ?? "/sys/class/powercap");
+    const rapl = await raplMeter(options.powercap ?? "/sys/class/powercap");
     if (rapl != null)
         return rapl;
-    const battery = await batteryMeter(dirs.powerSupply ?? "/sys/class/power_supply");
+    const battery = await batteryMeter(options.powerSupply ?? "/sys/class/power_supply", now);
     if (battery != null)
         return battery;
     return "not measurable here: no readable RAPL energy counter (/sys/class/powercap is absent or root-only), " +
@@ -59,7 +63,7 @@ async function raplMeter(dir: string): Promise<EnergyMeter | undefined> {
     };
 }
 
-async function batteryMeter(dir: string): Promise<EnergyMeter | undefined> {
+async function batteryMeter(dir: string, now: () => number): Promise<EnergyMeter | undefined> {
     const watts = async (): Promise<number | null> => {
         let total: number | null = null;
         for (const name of await readdir(dir).catch(() => [] as string[])) {
@@ -81,10 +85,10 @@ async function batteryMeter(dir: string): Promise<EnergyMeter | undefined> {
         note: "whole machine while on battery; the battery reports power coarsely, so short runs are rough",
         start: async () => {
             startWatts = (await watts()) ?? 0;
-            startedAt = performance.now();
+            startedAt = now();
         },
         stop: async () => {
-            const seconds = (performance.now() - startedAt) / 1000;
+            const seconds = (now() - startedAt) / 1000;
             return (((await watts()) ?? startWatts) + startWatts) / 2 * seconds;
         }
     };
@@ -95,7 +99,7 @@ async function batteryMeter(dir: string): Promise<EnergyMeter | undefined> {
  * offers it; drivers that do not (580 on an H200 here) get power.draw.instant sampled every
  * 100 ms while the meter runs, averaged and multiplied by the time.
  */
-async function nvidiaMeter(command: string): Promise<EnergyMeter | undefined> {
+async function nvidiaMeter(command: string, now: () => number): Promise<EnergyMeter | undefined> {
     const counter = () => querySum(command, "total_energy_consumption");
     if ((await counter()) != null) {
         let before = 0;
@@ -111,10 +115,10 @@ async function nvidiaMeter(command: string): Promise<EnergyMeter | undefined> {
     const probe = await queryValues(command, "power.draw.instant");
     if (probe == null)
         return undefined;
-    return powerSamplingMeter(command, probe);
+    return powerSamplingMeter(command, probe, now);
 }
 
-function powerSamplingMeter(command: string, probe: number[]): EnergyMeter {
+function powerSamplingMeter(command: string, probe: number[], now: () => number): EnergyMeter {
     let child: ChildProcess | undefined;
     let samples: number[] = [];
     let startedAt = 0;
@@ -123,14 +127,14 @@ function powerSamplingMeter(command: string, probe: number[]): EnergyMeter {
         note: "GPU board power (nvidia-smi power.draw.instant, sampled every 100 ms) times the run's duration; the CPU's share is not included",
         start: async () => {
             samples = [];
-            startedAt = performance.now();
+            startedAt = now();
             child = spawn(command, ["--query-gpu=power.draw.instant", "--format=csv,noheader,nounits", "--loop-ms=100"], {stdio: ["ignore", "pipe", "ignore"]});
             child.stdout!.setEncoding("utf8");
             child.stdout!.on("data", (chunk: string) => samples.push(...chunk.split("\n").map(Number).filter((v) => Number.isFinite(v) && v > 0)));
             child.on("error", () => undefined);
         },
         stop: async () => {
-            const seconds = (performance.now() - startedAt) / 1000;
+            const seconds = (now() - startedAt) / 1000;
             child?.kill();
             child = undefined;
             // One line per GPU per sample: the mean line times the number of GPUs is the board total.
