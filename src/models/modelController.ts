@@ -1,5 +1,4 @@
 import * as vscode from "vscode";
-import {watchFile, unwatchFile, type Stats} from "node:fs";
 import type {Config} from "../config";
 import type {ModelDescription} from "../engine/modelDescription";
 import type {LoadFailure, ModelHost, ModelState} from "../engine/modelHost";
@@ -7,6 +6,7 @@ import {toAbortSignal} from "../vscodeUtil/cancellation";
 import {reportUserActionError} from "../vscodeUtil/errors";
 import type {Logger} from "../util/logger";
 import {isAbortError} from "../util/abort";
+import {pollForDeletion, type DeletionWatch} from "./deletionWatch";
 
 /**
  * The VS Code face of the model host: loads with a cancellable progress notification, reports
@@ -14,13 +14,15 @@ import {isAbortError} from "../util/abort";
  * and warns when the loaded file is deleted. The state itself is `ModelHost`'s.
  */
 export class ModelController implements vscode.Disposable {
-    private watchedPath: string | undefined;
+    private watched: {readonly path: string; readonly watch: {dispose(): void}} | undefined;
     private readonly subscription: {dispose(): void};
 
     constructor(
         private readonly host: ModelHost,
         private readonly config: Config,
-        private readonly log: Logger
+        private readonly log: Logger,
+        /** How the loaded file is watched for deletion; tests pass their own. */
+        private readonly watchDeletion: DeletionWatch = pollForDeletion
     ) {
         this.subscription = host.onDidChangeState((state) => this.watch(state.kind === "ready" ? state.model.path : undefined));
     }
@@ -91,21 +93,19 @@ export class ModelController implements vscode.Disposable {
 
     /**
      * A deleted model file keeps working from memory (it is memory-mapped), but the user should
-     * know before the next reload fails. Polling is used because the file is usually outside the
-     * workspace, where VS Code's watchers do not reach.
+     * know before the next reload fails.
      */
     private watch(path: string | undefined): void {
-        if (path === this.watchedPath)
+        if (path === this.watched?.path)
             return;
-        if (this.watchedPath != null)
-            unwatchFile(this.watchedPath);
-        this.watchedPath = path;
-        if (path == null)
-            return;
-        watchFile(path, {interval: 5000, persistent: false}, (current: Stats) => {
-            if (current.nlink === 0 && current.size === 0 && this.host.model?.path === path)
-                this.warnDeleted(path);
-        });
+        this.watched?.watch.dispose();
+        this.watched = path == null ? undefined : {
+            path,
+            watch: this.watchDeletion(path, () => {
+                if (this.host.model?.path === path)
+                    this.warnDeleted(path);
+            })
+        };
     }
 
     private warnDeleted(path: string): void {

@@ -9,18 +9,18 @@ import {modelSearchDirs} from "./modelsDir";
 type VariantItem = vscode.QuickPickItem & {variant?: ModelVariant; fit?: FitEstimate; quantize?: true};
 
 /**
- * `ModelServices: Switch Quantization…`: picks another local quantization of the loaded model and
+ * `QuantPilot: Switch Quantization…`: picks another local quantization of the loaded model and
  * switches to it. The engine keeps the old model serving until the new one is ready, then moves
  * completions over and disposes the old one.
  */
 export async function switchQuantization(services: ModelServices): Promise<void> {
     const current = services.models.model;
     if (current == null) {
-        void vscode.window.showInformationMessage("Load a model first; ModelServices then lists its other quantizations.");
+        void vscode.window.showInformationMessage("Load a model first; QuantPilot then lists its other quantizations.");
         return;
     }
     const items = await vscode.window.withProgress(
-        {location: vscode.ProgressLocation.Window, title: "ModelServices: looking for other quantizations"},
+        {location: vscode.ProgressLocation.Window, title: "QuantPilot: looking for other quantizations"},
         () => variantItems(services, current.path)
     );
     const picked = await vscode.window.showQuickPick(items, {
@@ -50,7 +50,7 @@ export async function switchTo(services: ModelServices, path: string, fit?: FitE
         `Switched ${from != null ? `from ${from.fileName} (${from.fileType ?? "?"}) ` : ""}to ${model.fileName} ` +
         `(${model.fileType ?? "?"}) in ${Math.round(switchMs)} ms; loading the new model took ${Math.round(model.loadMs)} ms`);
     await services.config.setModelPath(path);
-    void vscode.window.setStatusBarMessage(`ModelServices: now ${model.fileType ?? model.fileName} (${(switchMs / 1000).toFixed(1)} s)`, 4000);
+    void vscode.window.setStatusBarMessage(`QuantPilot: now ${model.fileType ?? model.fileName} (${(switchMs / 1000).toFixed(1)} s)`, 4000);
     return true;
 }
 

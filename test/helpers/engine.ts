@@ -18,13 +18,6 @@ export function newTestEngine(log: Logger = silentLogger): LocalEngine {
     return new LocalEngine(testRuntime(log), log);
 }
 
-/** A logger that remembers what it was told, for asserting on log lines. */
-export function recordingLogger(): Logger & {lines: string[]} {
-    const lines: string[] = [];
-    const push = (level: string) => (message: string | Error) => lines.push(`${level}: ${message instanceof Error ? message.message : message}`);
-    return {lines, trace: push("trace"), debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error")};
-}
-
 const completers = new WeakMap<LocalEngine, LocalCompleter>();
 
 /** The completion pipeline over `engine`, one per engine (as the extension has one). */

@@ -8,7 +8,8 @@ import {LocalEngineBuilds, SLOT_CMAKE_OPTION} from "../../src/engine/build/local
 import {LlamaRuntime} from "../../src/engine/llamaRuntime";
 import {LocalEngine} from "../../src/engine/localEngine";
 import {nodeLlamaCppDir} from "../../src/llamaSource/nodeLlamaCppPackage";
-import {TEST_LOAD_OPTIONS, recordingLogger} from "../helpers/engine";
+import {TEST_LOAD_OPTIONS} from "../helpers/engine";
+import {recordingLogger} from "../helpers/recordingLogger";
 import {testModel} from "../helpers/testModels";
 
 /**

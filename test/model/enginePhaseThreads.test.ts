@@ -6,7 +6,8 @@ import {join} from "node:path";
 import {PROMPT_BATCH_MIN_TOKENS, servingThreadsOf, usePhaseThreads} from "../../src/threads/applyThreads";
 import {probeThreads} from "../../src/threads/measureThreads";
 import {ThreadTuner} from "../../src/threads/threadTuner";
-import {TEST_LOAD_OPTIONS, newTestEngine, recordingLogger, testRuntime} from "../helpers/engine";
+import {TEST_LOAD_OPTIONS, newTestEngine, testRuntime} from "../helpers/engine";
+import {recordingLogger} from "../helpers/recordingLogger";
 import {testModel} from "../helpers/testModels";
 
 async function tinyModel() {

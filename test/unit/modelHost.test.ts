@@ -1,54 +1,11 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import type {LoadOptions, LoadProgress, ModelListener, ModelLoader} from "../../src/engine/localEngine";
+import type {LoadOptions} from "../../src/engine/localEngine";
 import type {ModelDescription} from "../../src/engine/modelDescription";
 import {ModelHost, type ModelState} from "../../src/engine/modelHost";
-import {abortError} from "../../src/util/abort";
+import {describeModel as describe, FakeLoader} from "../helpers/fakeModelLoader";
 
 const OPTIONS: LoadOptions = {gpu: "cpu", threads: 1, contextSize: 1024};
-
-/** A loader whose loads finish when the test says so, and that emits as LocalEngine does. */
-class FakeLoader implements ModelLoader {
-    model: ModelDescription | undefined;
-    readonly pendingLoads: Array<{path: string; resolve(): void; reject(err: Error): void; signal: AbortSignal | undefined}> = [];
-    private readonly listeners = new Set<ModelListener>();
-
-    load(path: string, _options: LoadOptions, progress: LoadProgress = {}): Promise<ModelDescription> {
-        return new Promise((resolve, reject) => {
-            const fail = (err: unknown) => reject(err);
-            progress.signal?.addEventListener("abort", () => fail(abortError()), {once: true});
-            this.pendingLoads.push({
-                path, signal: progress.signal, reject: fail,
-                resolve: () => {
-                    this.model = describe(path);
-                    this.emit();
-                    resolve(this.model);
-                }
-            });
-        });
-    }
-
-    async unload(): Promise<void> {
-        if (this.model == null)
-            return;
-        this.model = undefined;
-        this.emit();
-    }
-
-    onDidChangeModel(listener: ModelListener): {dispose(): void} {
-        this.listeners.add(listener);
-        return {dispose: () => this.listeners.delete(listener)};
-    }
-
-    private emit(): void {
-        for (const l of this.listeners)
-            l(this.model);
-    }
-}
-
-function describe(path: string): ModelDescription {
-    return {path, fileName: path.split("/").pop()!} as ModelDescription;
-}
 
 function hostWith(loader = new FakeLoader()): {host: ModelHost; loader: FakeLoader; states: ModelState[]} {
     const host = new ModelHost(loader, async () => OPTIONS);
@@ -57,10 +14,8 @@ function hostWith(loader = new FakeLoader()): {host: ModelHost; loader: FakeLoad
     return {host, loader, states};
 }
 
-/** Resolves once the loader has been asked for `count` loads (the host awaits its options first). */
-async function loadsRequested(loader: FakeLoader, count: number): Promise<void> {
-    while (loader.pendingLoads.length < count)
-        await new Promise<void>((resolve) => setImmediate(resolve));
+function loadsRequested(loader: FakeLoader, count: number): Promise<void> {
+    return loader.loadsRequested(count);
 }
 
 test("a load goes none -> loading -> ready, and the state names the model the engine has", async () => {

@@ -35,7 +35,11 @@ export class AbService implements vscode.Disposable {
     private readonly changed = new vscode.EventEmitter<void>();
     readonly onDidChange = this.changed.event;
 
-    constructor(private readonly qp: Pick<ModelServices, "runtime" | "config" | "log" | "storageDir">) {
+    constructor(
+        private readonly qp: Pick<ModelServices, "runtime" | "config" | "log" | "storageDir">,
+        /** Runs one comparison; tests pass a fake. */
+        private readonly runComparison: (options: AbRunOptions) => Promise<AbReport> = runAb
+    ) {
         this.history = new AbHistory(join(qp.storageDir, "ab-history"));
     }
 
@@ -57,7 +61,7 @@ export class AbService implements vscode.Disposable {
         this.running = controller;
         this.setState({kind: "running", progress: {message: "Starting\u2026", fraction: 0, secondsLeft: null, complete: false}, candidates: request.candidatePaths});
         try {
-            const report = await runAb(this.options(request, controller.signal, (p) => {
+            const report = await this.runComparison(this.options(request, controller.signal, (p) => {
                 onProgress?.(p);
                 this.setState({kind: "running", progress: p, candidates: request.candidatePaths});
             }));

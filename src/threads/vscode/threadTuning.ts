@@ -1,6 +1,5 @@
 import * as vscode from "vscode";
 import {join} from "node:path";
-import type {LocalEngine} from "../../engine/localEngine";
 import type {ModelDescription} from "../../engine/modelDescription";
 import type {ThreadPlan, ThreadSettings} from "../decideThreads";
 import {ThreadTuner, type ThreadTuningFacts} from "../threadTuner";
@@ -9,6 +8,18 @@ import type {Logger} from "../../util/logger";
 
 /** The thread settings as VS Code holds them (0 = choose). */
 export type ThreadSettingsSource = () => ThreadSettings;
+
+/** The model handle the tuner measures on (node-llama-cpp's LlamaModel). */
+type TunableModel = Parameters<ThreadTuner["tune"]>[0];
+
+/** What thread tuning needs of the engine (LocalEngine): the loaded model, and when it changes. */
+export interface ThreadTuningEngine {
+    readonly loaded: {readonly description: ModelDescription; readonly model: TunableModel} | undefined;
+    onDidChangeModel(listener: (model: ModelDescription | undefined) => void): {dispose(): void};
+}
+
+/** The planner and prober of the measured thread policy (ThreadTuner). */
+export type ThreadPlanner = Pick<ThreadTuner, "plan" | "tune">;
 
 /** The extension host keeps one core for the editor itself when choosing automatically. */
 const EDITOR_HEADROOM_CORES = 1;
@@ -19,17 +30,17 @@ const EDITOR_HEADROOM_CORES = 1;
  * changes) the first time a model of that size runs on this machine and engine.
  */
 export class ThreadTuning implements vscode.Disposable {
-    private readonly tuner: ThreadTuner;
     private pending: AbortController | undefined;
     private readonly subscription: {dispose(): void};
 
     constructor(
-        private readonly engine: LocalEngine,
+        private readonly engine: ThreadTuningEngine,
         private readonly settings: ThreadSettingsSource,
         private readonly log: Logger,
-        storageDir: string
+        storageDir: string,
+        /** Default: the measured policy, its measurements kept in `storageDir`. */
+        private readonly tuner: ThreadPlanner = new ThreadTuner({cacheFile: join(storageDir, "thread-policy.json"), log, headroom: EDITOR_HEADROOM_CORES})
     ) {
-        this.tuner = new ThreadTuner({cacheFile: join(storageDir, "thread-policy.json"), log, headroom: EDITOR_HEADROOM_CORES});
         this.subscription = engine.onDidChangeModel((model) => void this.onModel(model));
     }
 
@@ -66,7 +77,7 @@ export class ThreadTuning implements vscode.Disposable {
         await this.tune(model, loaded.model, this.restart().signal, false);
     }
 
-    private async tune(model: ModelDescription, llamaModel: Parameters<ThreadTuner["tune"]>[0], signal: AbortSignal, force: boolean): Promise<ThreadPlan | undefined> {
+    private async tune(model: ModelDescription, llamaModel: TunableModel, signal: AbortSignal, force: boolean): Promise<ThreadPlan | undefined> {
         const facts = {build: model.runtime.build, gpu: model.runtime.gpu, modelBytes: model.sizeBytes};
         try {
             const result = await this.tuner.tune(llamaModel, this.settings(), facts, {signal, force});
