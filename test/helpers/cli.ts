@@ -9,8 +9,9 @@ export interface CliRun {
 }
 
 /**
- * Runs the built CLI (dist/cli.js, what users run) when it exists, else the TypeScript entry
- * through tsx, in a child process with a clean exit code.
+ * Runs the CLI in a child process with a clean exit code: the built one (dist/cli.js, what users
+ * run) when QUANTPILOT_CLI=dist (`npm run test:model` builds it and sets that), else the
+ * TypeScript entry through tsx, which compiles the CLI again for every run (2-3x slower to start).
  */
 export function runCli(args: string[], options: {timeoutMs?: number; env?: NodeJS.ProcessEnv} = {}): Promise<CliRun> {
     const entry = process.env.QUANTPILOT_CLI === "dist"
