@@ -17,7 +17,7 @@ type QuantItem = vscode.QuickPickItem & {quant?: string};
 const running = new Set<string>();
 
 /**
- * `ModelServices: Download Model…`: picks a model from the built-in catalog (the one that suits
+ * `QuantPilot: Download Model…`: picks a model from the built-in catalog (the one that suits
  * this machine's free memory marked), then a quantization, and downloads it into the models
  * folder with a cancellable progress notification. A cancelled download resumes next time.
  */
@@ -51,7 +51,7 @@ async function downloadWithProgress(services: ModelServices, uri: string, label:
     const directory = modelsDir(services);
     try {
         const result = await vscode.window.withProgress(
-            {location: vscode.ProgressLocation.Notification, title: `ModelServices: downloading ${label}`, cancellable: true},
+            {location: vscode.ProgressLocation.Notification, title: `QuantPilot: downloading ${label}`, cancellable: true},
             async (progress, token) => {
                 const abort = toAbortSignal(token);
                 let reported = 0;

@@ -11,7 +11,7 @@ import {switchTo} from "./switchQuantization";
 /**
  * Model management in the editor: the Models view, last-used tracking, and the sweep of
  * quantization leftovers at activation. Commands live in their own files and reach this through
- * `ModelServices.modelManagement`.
+ * `QuantPilot.modelManagement`.
  */
 export class ModelManagement implements vscode.Disposable {
     readonly lastUsed: LastUsed;
@@ -47,7 +47,7 @@ export class ModelManagement implements vscode.Disposable {
         const loaded = this.services.models.model?.path === node.path;
         const choice = await vscode.window.showWarningMessage(
             `Delete ${basename(node.path)} (${formatBytes(node.model.sizeBytes)})?`,
-            {modal: true, detail: `${node.path}${loaded ? "\n\nIt is loaded now; ModelServices unloads it first." : ""}`},
+            {modal: true, detail: `${node.path}${loaded ? "\n\nIt is loaded now; QuantPilot unloads it first." : ""}`},
             "Delete");
         if (choice !== "Delete")
             return;

@@ -17,7 +17,7 @@ export interface ModelNode {
 }
 
 /**
- * The ModelServices Models view: the models in the models folder and beside the configured model,
+ * The QuantPilot Models view: the models in the models folder and beside the configured model,
  * with quantization, bits per weight, size, whether each fits now, and when it was last used.
  * The view's description shows the disk space they take together.
  */

@@ -17,7 +17,7 @@ const UNQUANTIZED = new Set(["F32", "F16", "BF16"]);
 type TypeItem = vscode.QuickPickItem & {type?: string};
 
 /**
- * `ModelServices: Quantize Model…`: converts a GGUF to another llama.cpp type with llama.cpp's own
+ * `QuantPilot: Quantize Model…`: converts a GGUF to another llama.cpp type with llama.cpp's own
  * quantizer (in a child process), then offers to switch to the result. `target` is a path (from
  * the switch menu) or a models-view item; without one the loaded model, or a picked file, is used.
  */
@@ -46,7 +46,7 @@ export async function quantizeModelCommand(services: ModelServices, target?: unk
         return;
     await recordQuantizeDir(services.storageDir, dirname(output.fsPath));
     const result = await vscode.window.withProgress(
-        {location: vscode.ProgressLocation.Notification, title: `ModelServices: quantizing ${facts.fileName} to ${type}`, cancellable: true},
+        {location: vscode.ProgressLocation.Notification, title: `QuantPilot: quantizing ${facts.fileName} to ${type}`, cancellable: true},
         async (progress, token) => {
             const abort = toAbortSignal(token);
             let reported = 0;
@@ -93,7 +93,7 @@ async function defaultInput(services: ModelServices): Promise<string | undefined
 async function pickType(inputPath: string, allowRequantize: boolean): Promise<string | undefined> {
     const names = offeredQuantTypes().filter((t) => !UNQUANTIZED.has(t.name) || t.name === "F16").map((t) => t.name);
     const predictions = await vscode.window.withProgress(
-        {location: vscode.ProgressLocation.Window, title: "ModelServices: predicting quantized sizes"},
+        {location: vscode.ProgressLocation.Window, title: "QuantPilot: predicting quantized sizes"},
         () => predictQuantizations(inputPath, names, {allowRequantize}));
     const common = new Set(offeredQuantTypes().filter((t) => t.common).map((t) => t.name));
     const items: TypeItem[] = [
