@@ -38,7 +38,7 @@ export class QuantPilot implements vscode.Disposable {
 
     constructor(readonly log: ReturnType<typeof createLog>, readonly storageDir: string) {
         this.runtime = new LlamaRuntime(log, {engineBuild: this.config.engineBuild});
-        this.engine = new LocalEngine(this.runtime, log);
+        this.engine = new LocalEngine(this.runtime, log, {guardStorageDir: join(storageDir, "model-guard")});
         this.threads = new ThreadTuning(this.engine, () => ({
             threads: this.config.threads, prompt: this.config.promptThreads, decode: this.config.decodeThreads
         }), log, storageDir);

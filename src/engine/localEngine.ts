@@ -6,8 +6,8 @@ import type {CompletionRequest, CompletionResult, Engine, ModelDescription, Warm
 import {ModelLoadError, NoModelLoadedError, isUserFacingEngineError} from "./errors";
 import {LoadedModel} from "./loadedModel";
 import type {GpuSetting, LlamaRuntime} from "./llamaRuntime";
-import {inspectModelFile, type ModelFileFacts} from "./modelFile";
-import {knownArchitectures, loadNodeLlamaCpp} from "./nodeLlamaCpp";
+import {guardModelFile, type GuardedModelFile} from "./guard/guardModelFile";
+import {chatWrapperFor} from "./guard/safeChatWrapper";
 import {checkMemoryFits} from "./memoryFit";
 import {completionMetrics, RequestMetricsSink} from "./requestMetrics";
 import {useServingThreads} from "./phaseThreads";
@@ -30,6 +30,13 @@ export interface LoadProgress {
 
 type ModelListener = (model: ModelDescription | undefined) => void;
 
+export interface LocalEngineOptions {
+    /** Free RAM in bytes; a seam so tests can simulate a machine that is out of memory. Default: os.freemem. */
+    readonly freeMemory?: () => number;
+    /** Folder of the model guard's verdict cache. Default: the user's QuantPilot cache folder. */
+    readonly guardStorageDir?: string;
+}
+
 /**
  * The in-process engine: loads GGUF models with node-llama-cpp and serves completions from the
  * loaded one. A load that fails or is cancelled leaves the previous model serving; a successful
@@ -41,12 +48,15 @@ export class LocalEngine implements Engine {
     /** How each completion went, for the panel. */
     readonly requests = new RequestMetricsSink();
 
+    private readonly freeMemory: () => number;
+
     constructor(
         private readonly runtime: LlamaRuntime,
         private readonly log: Logger,
-        /** Free RAM in bytes; a seam so tests can simulate a machine that is out of memory. */
-        private readonly freeMemory: () => number = freemem
-    ) {}
+        private readonly options: LocalEngineOptions = {}
+    ) {
+        this.freeMemory = options.freeMemory ?? freemem;
+    }
 
     /** The loaded model with its runtime objects, for the engine's own features (chat, scoring). */
     get loaded(): LoadedModel | undefined {
@@ -82,8 +92,16 @@ export class LocalEngine implements Engine {
     }
 
     async load(path: string, options: LoadOptions, progress: LoadProgress = {}): Promise<ModelDescription> {
-        const facts = await inspectModelFile(path, await knownArchitectures(), progress.signal);
-        const llama = await this.runtime.get(options.gpu);
+        // The backend comes up while the guard checks the file; only the guard lets llama.cpp see it.
+        const backend = this.runtime.get(options.gpu);
+        backend.catch(() => undefined);
+        const facts = await guardModelFile(path, {
+            gpu: options.gpu, engineBuild: this.runtime.engineBuildSetting, threads: options.threads, signal: progress.signal, log: this.log,
+            ...(this.options.guardStorageDir != null ? {storageDir: this.options.guardStorageDir} : {})
+        });
+        if (facts.chatTemplateNotice != null)
+            this.log.warn(`${facts.fileName}: ${facts.chatTemplateNotice}`);
+        const llama = await backend;
         const startedAt = performance.now();
         await checkMemoryFits(llama, facts, options.contextSize, this.freeMemory());
         progress.signal?.throwIfAborted();
@@ -118,7 +136,7 @@ export class LocalEngine implements Engine {
         this.listeners.clear();
     }
 
-    private async loadWeights(llama: Llama, facts: ModelFileFacts, progress: LoadProgress): Promise<LlamaModel> {
+    private async loadWeights(llama: Llama, facts: GuardedModelFile, progress: LoadProgress): Promise<LlamaModel> {
         try {
             return await llama.loadModel({
                 modelPath: facts.path,
@@ -134,7 +152,7 @@ export class LocalEngine implements Engine {
     private async prepare(
         llama: Llama,
         model: LlamaModel,
-        facts: ModelFileFacts,
+        facts: GuardedModelFile,
         options: LoadOptions,
         startedAt: number
     ): Promise<LoadedModel> {
@@ -146,8 +164,7 @@ export class LocalEngine implements Engine {
             throw translateLoadError(facts.path, err, undefined);
         }
         useServingThreads(context, {prompt: options.threads, decode: options.decodeThreads ?? options.threads});
-        const {resolveChatWrapper} = await loadNodeLlamaCpp();
-        const wrapper = resolveChatWrapper(model);
+        const wrapper = await chatWrapperFor(model, facts);
         const infill = model.tokens.infill;
         const description: ModelDescription = {
             ...facts,

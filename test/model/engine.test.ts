@@ -73,7 +73,7 @@ test("a model that fails to load leaves the previous one serving", async () => {
 });
 
 test("a model too large for free memory is refused with the numbers", async () => {
-    const engine = new LocalEngine(testRuntime(), silentLogger, () => 1024 * 1024);
+    const engine = new LocalEngine(testRuntime(), silentLogger, {freeMemory: () => 1024 * 1024});
     await assert.rejects(engine.load(await testModel("tiny"), TEST_LOAD_OPTIONS), (e: Error) =>
         e instanceof NotEnoughMemoryError && /needs about .* of RAM but only 1.00 MB is free/.test(e.message));
     assert.equal(engine.model, undefined);
