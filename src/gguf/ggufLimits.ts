@@ -11,7 +11,8 @@ export interface GgufReadLimits {
     readonly timeLimitMs: number;
     /**
      * Estimated memory of the values kept (strings at two bytes a character plus overhead,
-     * numbers at eight bytes). Past it the file is refused. Default: 192 MB.
+     * numbers at eight bytes). Past it the file is refused. Default: 128 MB (the largest real
+     * vocabularies, tokens and merges together, come to about 30 MB).
      */
     readonly maxKeptBytes: number;
     /** Strings longer than this are measured, not kept (the value reads as ""). Default: 1 MB. */
@@ -21,7 +22,7 @@ export interface GgufReadLimits {
      * Default: 65,536 (per-layer arrays have a few hundred items).
      */
     readonly maxKeptArrayItems: number;
-    /** Tokenizer arrays (tokens, merges, scores, ...) are kept up to this many items. Default: 4,194,304. */
+    /** Tokenizer arrays (tokens, merges, scores, ...) are kept up to this many items. Default: 2,097,152 (real ones hold under 300,000). */
     readonly maxKeptTokenizerItems: number;
 }
 
@@ -31,10 +32,10 @@ export function defaultGgufReadLimits(fileSize: number): GgufReadLimits {
     return {
         maxHeaderBytes: 512 * MB,
         timeLimitMs: Math.min(60_000, 10_000 + Math.floor(fileSize / (64 * MB)) * 1000),
-        maxKeptBytes: 192 * MB,
+        maxKeptBytes: 128 * MB,
         maxKeptStringBytes: MB,
         maxKeptArrayItems: 65_536,
-        maxKeptTokenizerItems: 4 * MB
+        maxKeptTokenizerItems: 2 * MB
     };
 }
 

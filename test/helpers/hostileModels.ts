@@ -36,7 +36,7 @@ const ARCH = "qwen2";
  * Writes the corpus of malformed model files into `dir`, each derived from a valid generated
  * model at test time (nothing is committed). `hugeHeaderBytes` sizes the huge-header cases (default 50 MB).
  */
-export async function writeHostileCorpus(dir: string, options: {hugeHeaderBytes?: number} = {}): Promise<HostileFile[]> {
+export async function writeHostileCorpus(dir: string, options: {hugeHeaderBytes?: number; only?: readonly string[]} = {}): Promise<HostileFile[]> {
     await mkdir(dir, {recursive: true});
     const qwenPath = await testModel("tiny");
     const bases: Bases = {
@@ -45,7 +45,7 @@ export async function writeHostileCorpus(dir: string, options: {hugeHeaderBytes?
         qwenBytes: encodeGguf(assemble(await readModelParts(qwenPath)))
     };
     const files: HostileFile[] = [];
-    for (const c of hostileCases(options.hugeHeaderBytes ?? 50 << 20)) {
+    for (const c of hostileCases(options.hugeHeaderBytes ?? 50 << 20).filter((c) => options.only?.includes(c.name) ?? true)) {
         const path = join(dir, `${c.name}.gguf`);
         await writeFile(path, c.build(bases));
         files.push({name: c.name, kind: c.kind, path});

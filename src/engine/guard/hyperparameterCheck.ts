@@ -54,7 +54,7 @@ function blockProblem(params: HyperParameters, tensors: readonly GgufTensorInfo[
     if (!Number.isInteger(blocks))
         return `its layer count (${params.key("block_count")}) is not a whole number`;
     if (blocks < 1 || blocks > MAX_LAYERS)
-        return `it declares ${blocks} layers; llama.cpp accepts 1 to ${MAX_LAYERS} and aborts otherwise`;
+        return `it declares ${blocks} layers; llama.cpp accepts 1 to ${MAX_LAYERS} and aborts on any other count`;
     const present = new Set<number>();
     for (const t of tensors) {
         const match = BLOCK_TENSOR.exec(t.name);

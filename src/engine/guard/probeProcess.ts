@@ -3,6 +3,7 @@ import {existsSync} from "node:fs";
 import {readFile} from "node:fs/promises";
 import {join, resolve} from "node:path";
 import {abortError} from "../../util/abort";
+import {formatBytes} from "../../util/format";
 import type {ProbeBackend, ProbeMessage, ProbeRequest, ProbeStage} from "./probeProtocol";
 import {crashReason, failureReason, stageWords} from "./probeReasons";
 
@@ -13,7 +14,7 @@ export const TEMPLATE_TIME_LIMIT_MS = 5_000;
 
 /** What a probe may use before it is stopped. */
 export interface ProbeLimits {
-    /** Resident memory of the child. */
+    /** Resident memory the child may add once it starts loading the file (its backend's own is not counted). */
     readonly memoryBytes: number;
     /** The child's JS heap (node's --max-old-space-size), in MB. */
     readonly heapMb: number;
@@ -63,6 +64,9 @@ export class ProbeProcess {
     private exitListener: ((how: string) => void) | undefined;
     private exitDescription: string | undefined;
     private peakRss = 0;
+    private lastRss = 0;
+    /** Resident memory when loading began: the backend's own, not the file's. */
+    private baselineRss: number | undefined;
 
     private constructor(private readonly child: ChildProcess, private readonly limits: ProbeLimits) {
         child.stderr?.on("data", (chunk: Buffer) => this.stderr = (this.stderr + chunk.toString()).slice(-8000));
@@ -119,7 +123,7 @@ export class ProbeProcess {
                     settle(this.failed(message.stage, message.error));
             };
             this.exitListener = (how) => settle(this.stopped(crashReason(this.stage, how, this.stderr)));
-            this.overMemory = () => settle(this.stopped(`${stageWords(this.stage)} used more than ${(this.limits.memoryBytes / GB).toFixed(1)} GB of memory`));
+            this.overMemory = () => settle(this.stopped(`${stageWords(this.stage)} needed more than ${formatBytes(this.limits.memoryBytes)} of memory`));
             if (this.exitDescription != null) {
                 this.exitListener(this.exitDescription);
                 return;
@@ -129,7 +133,7 @@ export class ProbeProcess {
         });
     }
 
-    /** The highest resident memory seen, in bytes. */
+    /** The highest resident memory seen, in bytes (the backend's own included). */
     get peakRssBytes(): number {
         return this.peakRss;
     }
@@ -146,8 +150,10 @@ export class ProbeProcess {
     }
 
     private onMessage(message: ProbeMessage): void {
-        if (message.type === "stage")
+        if (message.type === "stage") {
             this.stage = message.stage;
+            this.baselineRss ??= this.lastRss;
+        }
         else if (message.type === "log" && message.level === "error")
             this.logs.push(message.line);
         else if (message.type === "rss")
@@ -187,7 +193,8 @@ export class ProbeProcess {
 
     private noteRss(bytes: number): void {
         this.peakRss = Math.max(this.peakRss, bytes);
-        if (bytes > this.limits.memoryBytes)
+        this.lastRss = bytes;
+        if (this.baselineRss != null && bytes - this.baselineRss > this.limits.memoryBytes)
             this.overMemory();
     }
 }

@@ -60,6 +60,12 @@ async function probe(llama: Promise<Llama>, request: ProbeRequest): Promise<void
     finish({type: "done", chatWrapper});
 }
 
+/** Lets callbacks already queued by native code (llama.cpp's log) run before the failure is reported. */
+async function logLinesDelivered(): Promise<void> {
+    for (let i = 0; i < 3; i++)
+        await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 function firstToken(model: LlamaModel): Token {
     return model.tokens.bos ?? model.tokenize("\n", false)[0] ?? (0 as Token);
 }
@@ -86,7 +92,11 @@ function start(): void {
     llama.catch(() => undefined);
     setInterval(() => send({type: "rss", bytes: process.memoryUsage.rss()}), RSS_REPORT_MS).unref();
     process.once("message", (request: ProbeRequest) => {
-        probe(llama, request).catch((err: unknown) => finish({type: "failed", stage, error: err instanceof Error ? err.message : String(err)}));
+        probe(llama, request).catch(async (err: unknown) => {
+            // llama.cpp's log lines reach JS through a queue; the reason for a refusal is among them.
+            await logLinesDelivered();
+            finish({type: "failed", stage, error: err instanceof Error ? err.message : String(err)});
+        });
     });
     llama.then(() => send({type: "ready"}), (err: unknown) => finish({type: "failed", stage: "start", error: err instanceof Error ? err.message : String(err)}));
 }

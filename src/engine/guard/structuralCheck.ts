@@ -1,5 +1,7 @@
 import type {GgufHeader} from "../../gguf/ggufHeader";
-import {arrayLength} from "../../gguf/ggufValue";
+import {isTokenizerKey} from "../../gguf/ggufLimits";
+import {arrayLength, GgufValueType} from "../../gguf/ggufValue";
+import {formatCount} from "../../util/format";
 import {ModelFileError, UnsupportedModelError} from "../errors";
 import {checkReadableFile, inspectHeader, readModelHeader, type ModelFileFacts} from "../modelFile";
 import {knownArchitectures} from "../nodeLlamaCpp";
@@ -48,9 +50,12 @@ export async function checkStructure(path: string, signal?: AbortSignal): Promis
 
 function headerSizeProblem(header: GgufHeader): string | undefined {
     let items = 0;
-    for (const entry of header.metadata.values())
+    for (const [key, entry] of header.metadata) {
         items += arrayLength(entry);
+        if (isTokenizerKey(key) && entry.type === GgufValueType.Array && entry.omittedItems != null)
+            return `its ${key} holds ${formatCount(entry.omittedItems)} items, far more than any vocabulary (the largest hold under 300,000)`;
+    }
     return items > MAX_HEADER_ARRAY_ITEMS
-        ? `its header holds ${items} array items, far more than any model needs (the largest vocabularies hold under a million), and reading them would stall the editor`
+        ? `its header holds ${formatCount(items)} array items, far more than any model needs (the largest vocabularies hold under a million), and reading them would stall the editor`
         : undefined;
 }
