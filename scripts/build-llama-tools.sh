@@ -2,22 +2,31 @@
 # Build llama.cpp reference tools from the exact llama.cpp source that the
 # installed node-llama-cpp was built from, so comparisons are like for like.
 #
-#   scripts/build-llama-tools.sh [target...]   (default: all four tools)
+#   scripts/build-llama-tools.sh [target...]   (default: all known targets)
+#
+# rpc-server is llama.cpp's ggml-rpc-server (installed under the older, shorter name); with it,
+# `llama-server --rpc 127.0.0.1:P1,127.0.0.1:P2` splits a model's layers across RPC devices.
 #
 # Progress goes to stderr; stdout's last line is the bin directory, so
 #   BIN=$(scripts/build-llama-tools.sh llama-quantize | tail -1)
 # works. Reruns with the same tag, flags and CPU skip everything.
 set -euo pipefail
 
-ALL_TARGETS=(llama-quantize llama-perplexity llama-bench llama-server)
+ALL_TARGETS=(llama-quantize llama-perplexity llama-bench llama-server rpc-server)
+
+# The CMake target behind each name, where the two differ.
+cmake_target() { case $1 in rpc-server) echo ggml-rpc-server ;; *) echo "$1" ;; esac; }
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LLAMA_PKG=$ROOT/node_modules/node-llama-cpp/llama
 BUNDLE=$LLAMA_PKG/gitRelease.bundle
 TAG=$(node -p 'require(process.argv[1]).tag' "$LLAMA_PKG/llama.cpp.info.json")
 
-CACHE=$ROOT/.cache/llama-tools/$TAG
-SRC=$CACHE/src BUILD=$CACHE/build BIN=$CACHE/bin LOG=$CACHE/build.log
+# The physical path: checkouts that share this cache through a symlink must give CMake the same
+# source and build paths, or each one's configure makes the others recompile everything.
+mkdir -p "$ROOT/.cache/llama-tools"
+CACHE=$(cd "$ROOT/.cache/llama-tools" && pwd -P)/$TAG
+SRC=$CACHE/src BIN=$CACHE/bin
 
 CMAKE_FLAGS=(
   -DCMAKE_BUILD_TYPE=Release
@@ -31,6 +40,8 @@ CMAKE_FLAGS=(
   -DLLAMA_OPENSSL=OFF          # replaces the old LLAMA_CURL switch (now ignored); no model downloads
   -DLLAMA_BUILD_UI=OFF         # the server's web UI would need an npm build...
   -DLLAMA_USE_PREBUILT_UI=OFF  # ...or a Hugging Face download at build time; we only use the HTTP API
+  -DGGML_RPC=ON                # the RPC backend: rpc-server, and --rpc in llama-server and the others
+  -DGGML_RPC_RDMA=OFF          # plain TCP: no libibverbs dependency that differs between machines
 )
 
 # On CPUs with Intel AMX, this release's AMX kernel crashes natively built binaries on Q4_K
@@ -58,6 +69,9 @@ flock 9
 # Native builds can crash with SIGILL on another CPU, so the CPU is part of the key.
 CPU_ID=$(grep -m1 '^flags' /proc/cpuinfo | md5sum | cut -c1-12)
 STAMP=$(printf 'tag=%s\ncpu=%s\nflags=%s\n' "$TAG" "$CPU_ID" "${CMAKE_FLAGS[*]}")
+# One build folder per flag set: a checkout with other flags (an older branch of this script)
+# configures its own folder instead of making this one recompile everything.
+BUILD=$CACHE/build-$(printf '%s' "$STAMP" | md5sum | cut -c1-12) LOG=$BUILD.log
 
 todo=()
 for t in "${TARGETS[@]}"; do
@@ -84,11 +98,13 @@ if ((${#todo[@]})); then
   log "configuring ($BUILD)"
   cmake -S "$SRC" -B "$BUILD" "${CMAKE_FLAGS[@]}" >>"$LOG" 2>&1 || fail "configure"
 
+  cmake_targets=()
+  for t in "${todo[@]}"; do cmake_targets+=("$(cmake_target "$t")"); done
   log "building ${todo[*]} with -j$(nproc) (log: $LOG)"
-  cmake --build "$BUILD" --target "${todo[@]}" -j "$(nproc)" >>"$LOG" 2>&1 || fail "build"
+  cmake --build "$BUILD" --target "${cmake_targets[@]}" -j "$(nproc)" >>"$LOG" 2>&1 || fail "build"
 
   for t in "${todo[@]}"; do
-    install -m 755 "$BUILD/bin/$t" "$BIN/$t"
+    install -m 755 "$BUILD/bin/$(cmake_target "$t")" "$BIN/$t"
     if ldd "$BIN/$t" | grep -q 'not found'; then
       ldd "$BIN/$t" >&2
       die "$t has unresolved shared libraries"

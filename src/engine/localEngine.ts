@@ -6,7 +6,7 @@ import type {CompletionRequest, CompletionResult, Engine, ModelDescription, Warm
 import {ModelLoadError, NoModelLoadedError, isUserFacingEngineError} from "./errors";
 import {LoadedModel} from "./loadedModel";
 import type {GpuSetting, LlamaRuntime} from "./llamaRuntime";
-import {guardModelFile, type GuardedModelFile} from "./guard/guardModelFile";
+import {guardModelFile, type GuardedModelFile, type GuardOptions} from "./guard/guardModelFile";
 import {chatWrapperFor} from "./guard/safeChatWrapper";
 import {checkMemoryFits} from "./memoryFit";
 import {completionMetrics, RequestMetricsSink} from "./requestMetrics";
@@ -35,6 +35,11 @@ export interface LocalEngineOptions {
     readonly freeMemory?: () => number;
     /** Folder of the model guard's verdict cache. Default: the user's QuantPilot cache folder. */
     readonly guardStorageDir?: string;
+    /**
+     * How a file is checked before llama.cpp sees it. Default: `guardModelFile`. A seam for the
+     * benchmark that measures what the guard costs against loading without it.
+     */
+    readonly checkModelFile?: (path: string, options: GuardOptions) => Promise<GuardedModelFile>;
 }
 
 /**
@@ -95,7 +100,7 @@ export class LocalEngine implements Engine {
         // The backend comes up while the guard checks the file; only the guard lets llama.cpp see it.
         const backend = this.runtime.get(options.gpu);
         backend.catch(() => undefined);
-        const facts = await guardModelFile(path, {
+        const facts = await (this.options.checkModelFile ?? guardModelFile)(path, {
             gpu: options.gpu, engineBuild: this.runtime.engineBuildSetting, threads: options.threads, signal: progress.signal, log: this.log,
             ...(this.options.guardStorageDir != null ? {storageDir: this.options.guardStorageDir} : {})
         });

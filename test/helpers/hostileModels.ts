@@ -255,6 +255,8 @@ function templateCases(): HostileCase[] {
     return [
         one("template-200000-deep-if", () => nested(200_000, "{% if true %}", "x", "{% endif %}")),
         one("template-200000-deep-parens", () => `{{ ${nested(200_000, "(", "1", ")")} }}`),
+        one("template-3000-deep-if", () => nested(3000, "{% if true %}", "x", "{% endif %}")),
+        one("template-20000-deep-parens", () => `{{ ${nested(20_000, "(", "1", ")")} }}`),
         one("template-nested-loop", () => "{% for a in range(1000000) %}{% for b in range(1000000) %}{{ a }}{% endfor %}{% endfor %}"),
         one("template-loop-over-messages-forever", () => "{% for m in messages %}{% for i in range(100000000) %}{{ m.content }}{% endfor %}{% endfor %}"),
         one("template-recursive-macro", () => "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}"),

@@ -51,7 +51,7 @@ test("a chat template too slow to render falls back to the plain chat format wit
         try {
             const model = await engine.load(files.get("template-recursive-macro")!, TEST_LOAD_OPTIONS);
             assert.equal(model.chatWrapper, "General");
-            assert.match(model.chatTemplateNotice ?? "", /rendering its chat template took longer than 5 s/);
+            assert.match(model.chatTemplateNotice ?? "", /rendering its chat template took longer than 10 s/);
             assert.ok(log.lines.some((l) => l.startsWith("warn: ") && l.includes("chat template is not used")), log.lines.join("\n"));
             const session = await ChatModelSession.create(engine.loaded!);
             assert.equal(session.chat.chatWrapper.wrapperName, "General");
@@ -77,7 +77,8 @@ test("the probe reports llama.cpp's own abort, and stops a child that runs out o
         const tiny = await testModel("tiny");
         const big = await ProbeProcess.start({gpu: "cpu", engineBuild: "auto"}, {...probeLimits(1 << 20), memoryBytes: 1024})
             .run({path: tiny, threads: 1, renderTemplate: true});
-        assert.match(!big.ok ? big.reason : "", /^(loading it|creating its context|evaluating its first token|tokenizing text with it) needed more than 1\.00 KB of memory$/);
+        // Past the limit in a loading stage the file is refused; while rendering, its template is not used.
+        assert.match(big.ok ? big.templateProblem ?? "" : big.reason, /^(loading it|creating its context|evaluating its first token|tokenizing text with it|rendering its chat template) needed more than 1\.00 KB of memory$/);
     });
 });
 

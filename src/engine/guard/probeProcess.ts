@@ -9,8 +9,11 @@ import {crashReason, failureReason, stageWords} from "./probeReasons";
 
 const GB = 2 ** 30;
 const MEMORY_POLL_MS = 200;
-/** How long the chat template may take to render before it counts as too slow for the editor. */
-export const TEMPLATE_TIME_LIMIT_MS = 5_000;
+/**
+ * How long resolving the chat wrapper (which renders the template several times) may take before
+ * the template counts as too slow for the editor: real templates take well under a second.
+ */
+export const TEMPLATE_TIME_LIMIT_MS = 10_000;
 
 /** What a probe may use before it is stopped. */
 export interface ProbeLimits {
