@@ -12,31 +12,38 @@ export interface GuardResult {
 }
 
 /**
- * Runs every file through the guard in this process, one after another, with a fresh verdict
- * cache in `storageDir`. A call that takes longer than `hangMs` counts as a hang of the guard.
+ * Runs every file through the guard in this process, `concurrency` at a time (the editor may
+ * check several files at once too), with a fresh verdict cache in `storageDir`. A call that
+ * takes longer than `hangMs` counts as a hang of the guard.
  */
-export async function guardEach(paths: readonly string[], storageDir: string, hangMs: number): Promise<Map<string, GuardResult>> {
+export async function guardEach(paths: readonly string[], storageDir: string, hangMs: number, concurrency = 1): Promise<Map<string, GuardResult>> {
     const results = new Map<string, GuardResult>();
-    for (const path of paths) {
-        const started = performance.now();
-        const controller = new AbortController();
-        let timer: NodeJS.Timeout | undefined;
-        const hang = new Promise<"hung">((resolve) => timer = setTimeout(() => resolve("hung"), hangMs));
-        try {
-            const result = await Promise.race([guardModelFile(path, {storageDir, gpu: "cpu", threads: 1, signal: controller.signal}), hang]);
-            const ms = performance.now() - started;
-            results.set(path, result === "hung" ? {outcome: "hung", ms}
-                : {outcome: "accepted", ms, ...(result.chatTemplateNotice != null ? {chatTemplateNotice: result.chatTemplateNotice} : {})});
-        } catch (err) {
-            const ms = performance.now() - started;
-            results.set(path, err instanceof ModelRejectedError ? {outcome: "refused", message: err.message, ms}
-                : {outcome: "threw", message: String(err), ms});
-        } finally {
-            clearTimeout(timer);
-            controller.abort();
-        }
-    }
+    const queue = [...paths];
+    const worker = async () => {
+        for (let path = queue.shift(); path != null; path = queue.shift())
+            results.set(path, await guardOne(path, storageDir, hangMs));
+    };
+    await Promise.all(Array.from({length: concurrency}, worker));
     return results;
+}
+
+async function guardOne(path: string, storageDir: string, hangMs: number): Promise<GuardResult> {
+    const started = performance.now();
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const hang = new Promise<"hung">((resolve) => timer = setTimeout(() => resolve("hung"), hangMs));
+    try {
+        const result = await Promise.race([guardModelFile(path, {storageDir, gpu: "cpu", threads: 1, signal: controller.signal}), hang]);
+        const ms = performance.now() - started;
+        return result === "hung" ? {outcome: "hung", ms}
+            : {outcome: "accepted", ms, ...(result.chatTemplateNotice != null ? {chatTemplateNotice: result.chatTemplateNotice} : {})};
+    } catch (err) {
+        const ms = performance.now() - started;
+        return err instanceof ModelRejectedError ? {outcome: "refused", message: err.message, ms} : {outcome: "threw", message: String(err), ms};
+    } finally {
+        clearTimeout(timer);
+        controller.abort();
+    }
 }
 
 /** What went wrong between the guard and the reference for one file; undefined when they agree. */

@@ -34,7 +34,7 @@ const ARCH = "qwen2";
 
 /**
  * Writes the corpus of malformed model files into `dir`, each derived from a valid generated
- * model at test time (nothing is committed). `hugeHeaderBytes` sizes the huge-header cases (default 50 MB).
+ * model at test time (nothing is committed). `hugeHeaderBytes` sizes the one huge array (default 50 MB, as in the hostile-input report).
  */
 export async function writeHostileCorpus(dir: string, options: {hugeHeaderBytes?: number; only?: readonly string[]} = {}): Promise<HostileFile[]> {
     await mkdir(dir, {recursive: true});
@@ -272,16 +272,16 @@ function hugeCases(hugeHeaderBytes: number): HostileCase[] {
         {name: "huge-array-unknown-key", kind: "huge", build: (b) => file(b.qwen, (r) => ({
             ...r, kvs: [...r.kvs, {key: "junk.blob", raw: rawArray(GgufValueType.Uint8, hugeHeaderBytes, Buffer.alloc(hugeHeaderBytes, 7))}]
         }))},
-        {name: "million-string-array-unknown-key", kind: "huge", build: (b) => {
-            const count = 1 << 20;
+        {name: "long-string-array-unknown-key", kind: "huge", build: (b) => {
+            const count = 1 << 18;
             const item = Buffer.alloc(16);
             item.writeBigUInt64LE(8n, 0);
             item.write("abcdefgh", 8);
             return file(b.qwen, (r) => ({...r, kvs: [...r.kvs, {key: "junk.words", raw: rawArray(GgufValueType.String, count, Buffer.concat(Array(count).fill(item) as Buffer[]))}]}));
         }},
-        {name: "huge-string-value", kind: "huge", build: (b) => file(setKv(b.qwen, "general.description", str("d".repeat(hugeHeaderBytes))))},
-        {name: "million-scores-array", kind: "huge", build: (b) => file(b.qwen, (r) => ({
-            ...r, kvs: [...r.kvs, {key: "tokenizer.ggml.scores", raw: rawArray(GgufValueType.Float32, 1 << 20, Buffer.alloc(4 << 20))}]
+        {name: "long-string-value", kind: "huge", build: (b) => file(setKv(b.qwen, "general.description", str("d".repeat(8 << 20))))},
+        {name: "long-scores-array", kind: "huge", build: (b) => file(b.qwen, (r) => ({
+            ...r, kvs: [...r.kvs, {key: "tokenizer.ggml.scores", raw: rawArray(GgufValueType.Float32, 1 << 18, Buffer.alloc(1 << 20))}]
         }))}
     ];
 }

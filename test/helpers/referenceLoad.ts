@@ -31,13 +31,22 @@ type ChildMessage = {type: "ready"} | StageMessage | DoneMessage;
  * or a hang costs only that file: the child is replaced and the next file goes on. A stage
  * that runs past its time counts as a hang (the tiny models take well under a second per stage).
  */
-export async function referenceLoads(paths: readonly string[], stageTimeoutMs: Record<ReferenceStage, number> = DEFAULT_STAGE_TIMEOUTS_MS): Promise<Map<string, ReferenceResult>> {
+export async function referenceLoads(
+    paths: readonly string[], concurrency = 1, stageTimeoutMs: Record<ReferenceStage, number> = DEFAULT_STAGE_TIMEOUTS_MS
+): Promise<Map<string, ReferenceResult>> {
     const results = new Map<string, ReferenceResult>();
+    const queue = [...paths];
+    await Promise.all(Array.from({length: concurrency}, () => loadQueue(queue, results, stageTimeoutMs)));
+    return results;
+}
+
+/** One line of children taking files off `queue` until it is empty. */
+async function loadQueue(queue: string[], results: Map<string, ReferenceResult>, stageTimeoutMs: Record<ReferenceStage, number>): Promise<void> {
     // A spare child starts while the current one works, so replacing a crashed one costs no wait.
     let spare = RunningChild.start();
     let child: RunningChild | undefined;
     try {
-        for (const path of paths) {
+        for (let path = queue.shift(); path != null; path = queue.shift()) {
             if (child == null) {
                 child = await spare;
                 spare = RunningChild.start();
@@ -53,7 +62,6 @@ export async function referenceLoads(paths: readonly string[], stageTimeoutMs: R
         child?.kill();
         (await spare.catch(() => undefined))?.kill();
     }
-    return results;
 }
 
 class RunningChild {
@@ -71,7 +79,7 @@ class RunningChild {
 
     static start(): Promise<RunningChild> {
         const child = fork(join(REPO_ROOT, "test", "helpers", "referenceLoadChild.ts"), [], {
-            execArgv: ["--import", "tsx", `--max-old-space-size=${REFERENCE_HEAP_MB}`], cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe", "ipc"]
+            execArgv: ["--require", "tsx/cjs", `--max-old-space-size=${REFERENCE_HEAP_MB}`], cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe", "ipc"]
         });
         const running = new RunningChild(child);
         return new Promise((resolve, reject) => {

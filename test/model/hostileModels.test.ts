@@ -18,8 +18,9 @@ test("every malformed model file is refused in one clear line or loads; none cra
         const files = await writeHostileCorpus(join(dir, "corpus"));
         assert.ok(files.length >= 60, `only ${files.length} files`);
         const paths = files.map((f) => f.path);
-        // The plain loads run in child processes beside the guard, which runs in this process.
-        const [reference, guard] = await Promise.all([referenceLoads(paths), guardEach(paths, join(dir, "verdicts"), GUARD_HANG_MS)]);
+        // The plain loads run in child processes beside the guard, which runs in this process; two
+        // of each at a time, as most of the time goes to starting llama.cpp in new processes.
+        const [reference, guard] = await Promise.all([referenceLoads(paths, 2), guardEach(paths, join(dir, "verdicts"), GUARD_HANG_MS, 2)]);
         const problems = files.map((f) => [f, disagreement(f, guard.get(f.path)!, reference.get(f.path)!)] as const)
             .filter(([, problem]) => problem != null).map(([f, problem]) => `${f.name}: ${problem}`);
         await writeSummary(files, guard, reference);

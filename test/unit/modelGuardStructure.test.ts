@@ -45,7 +45,7 @@ const REFUSED: Record<string, RegExp> = {
 
 const PASSES = ["head-count-per-layer-with-zero", "context-length-zero", "context-length-absurd", "bert-without-byte-token", "empty-token",
     "two-empty-tokens", "merges-without-space", "eos-id-past-vocab", "fim-id-past-vocab", "template-syntax-error", "template-empty",
-    "huge-string-value", "million-string-array-unknown-key", "million-scores-array"];
+    "long-string-value", "long-string-array-unknown-key", "long-scores-array"];
 
 const TEMPLATE_NOT_RENDERED = ["template-200000-deep-if", "template-200000-deep-parens", "template-3000-deep-if", "template-20000-deep-parens", "template-nested-loop",
     "template-loop-over-messages-forever", "template-huge", "template-not-a-string"];
