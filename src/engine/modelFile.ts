@@ -100,6 +100,8 @@ function checkTensors(path: string, header: GgufHeader): void {
             throw new UnsupportedModelError(path, `tensor ${tensor.name} uses tensor type ${tensor.type}, unknown to this llama.cpp release`);
         if (tensor.byteSize == null)
             throw new ModelFileError(path, `tensor ${tensor.name} has a shape its type cannot hold`);
+        if (tensor.byteSize > header.fileSize)
+            throw new ModelFileError(path, `tensor ${tensor.name} has shape ${tensor.dims.join(" × ")}, larger than the whole file`);
         if (tensor.offset !== expected && header.dataOffset + tensor.offset + tensor.byteSize <= header.fileSize)
             throw new ModelFileError(path, `tensor ${tensor.name} starts at byte ${tensor.offset} of the data section where llama.cpp expects byte ${expected}, so the file is damaged`);
         expected = Math.max(expected, tensor.offset) + Math.ceil(tensor.byteSize / header.alignment) * header.alignment;

@@ -219,7 +219,7 @@ export class GgufHeaderParser {
         const name = this.window.take(nameLength).toString("utf8");
         const nDims = this.window.u32();
         if (nDims === 0 || nDims > 4)
-            throw new GgufFormatError(`tensor "${name}" has ${nDims} dimensions (1 to 4 are allowed)`);
+            throw new GgufFormatError(`the file is damaged: tensor "${name}" has ${nDims} dimensions (1 to 4 are allowed)`);
         const dims: number[] = [];
         for (let d = 0; d < nDims; d++)
             dims.push(this.window.u64());
