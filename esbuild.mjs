@@ -21,6 +21,8 @@ const builds = [
     {...common, entryPoints: {extension: "src/extension.ts"}, outdir: "dist", platform: "node", format: "cjs", target: "node20", external: nodeExternals},
     {...common, entryPoints: {cli: "src/cli/cli.ts"}, outdir: "dist", platform: "node", format: "cjs", target: "node20", external: nodeExternals,
         banner: {js: "#!/usr/bin/env node"}},
+    // The model guard loads each new model file first in this child process (src/engine/guard/).
+    {...common, entryPoints: {probeWorker: "src/engine/guard/probeWorker.ts"}, outdir: "dist", platform: "node", format: "cjs", target: "node20", external: nodeExternals},
     // The panel's hardware sampler runs in a worker thread: systeminformation blocks on some sensors.
     {...common, entryPoints: {hardwareWorker: "src/hardware/hardwareWorker.ts"}, outdir: "dist", platform: "node", format: "cjs", target: "node20"},
     ...optional("src/quant/quantizeWorker.ts", {quantizeWorker: "src/quant/quantizeWorker.ts"}).map((entryPoints) =>

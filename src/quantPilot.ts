@@ -50,7 +50,7 @@ export class QuantPilot implements vscode.Disposable {
         this.storageDir = context.globalStorageUri.fsPath;
         this.config = new Config((problem) => this.reportSettingProblem(problem));
         this.runtime = new LlamaRuntime(log, {engineBuild: this.config.engineBuild});
-        this.engine = new LocalEngine(this.runtime, log);
+        this.engine = new LocalEngine(this.runtime, log, {guardStorageDir: join(this.storageDir, "model-guard")});
         this.threads = new ThreadTuning(this.engine, () => ({
             threads: this.config.threads, prompt: this.config.promptThreads, decode: this.config.decodeThreads
         }), log, this.storageDir);

@@ -1,5 +1,6 @@
 import type {CliCommand} from "./cliCommand";
 import {abCommand} from "../ab/cli/abCommand";
+import {checkCommand} from "./commands/check";
 import {completeCommand} from "./commands/complete";
 import {engineCommand} from "./commands/engine";
 import {inspectCommand} from "./commands/inspect";
@@ -11,6 +12,7 @@ import {toolsEvalCommand} from "./commands/toolsEval";
 export const CLI_COMMANDS: readonly CliCommand[] = [
     makeTestModelCommand,
     inspectCommand,
+    checkCommand,
     quantizeCommand,
     completeCommand,
     engineCommand,

@@ -1,4 +1,5 @@
 import {formatBytes} from "../util/format";
+import {ModelRejectedError} from "./guard/modelRejectedError";
 
 /**
  * Errors the engine throws on purpose. Each message is written for the person using the editor:
@@ -6,14 +7,14 @@ import {formatBytes} from "../util/format";
  */
 export class ModelFileError extends Error {
     override readonly name = "ModelFileError";
-    constructor(readonly path: string, reason: string) {
+    constructor(readonly path: string, readonly reason: string) {
         super(`Cannot use model ${path}: ${reason}`);
     }
 }
 
 export class UnsupportedModelError extends Error {
     override readonly name = "UnsupportedModelError";
-    constructor(readonly path: string, reason: string) {
+    constructor(readonly path: string, readonly reason: string) {
         super(`Model ${path} is not supported: ${reason}`);
     }
 }
@@ -49,7 +50,7 @@ export class ModelNotCapableError extends Error {
 
 /** True for the errors above, whose messages can be shown to a person as they are. */
 export function isUserFacingEngineError(err: unknown): err is Error {
-    return err instanceof ModelFileError || err instanceof UnsupportedModelError ||
+    return err instanceof ModelFileError || err instanceof UnsupportedModelError || err instanceof ModelRejectedError ||
         err instanceof NotEnoughMemoryError || err instanceof ModelLoadError ||
         err instanceof NoModelLoadedError || err instanceof ModelNotCapableError;
 }

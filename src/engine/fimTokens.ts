@@ -23,7 +23,8 @@ export function fimTokensInFile(header: GgufHeader): FimTokenIdsInFile | undefin
     const tokens = metaArray(header, "tokenizer.ggml.tokens");
     const find = (key: string, texts: readonly string[]): number | undefined => {
         const id = metaNumber(header, `tokenizer.ggml.${key}_token_id`);
-        if (id != null)
+        // An id past the vocabulary is ignored, as llama.cpp ignores it.
+        if (id != null && (tokens == null || id < tokens.length))
             return id;
         if (tokens == null)
             return undefined;

@@ -48,6 +48,11 @@ export class LlamaRuntime {
         return this.selection;
     }
 
+    /** The engine-build setting the next backend is made with (the model guard's probe uses the same). */
+    get engineBuildSetting(): EngineBuildSetting {
+        return this.engineBuild;
+    }
+
     /** Takes effect for the next backend (the next model load). */
     setEngineBuild(setting: EngineBuildSetting): void {
         this.engineBuild = setting;

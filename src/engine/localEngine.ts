@@ -7,8 +7,8 @@ import {ModelLoadError, isUserFacingEngineError} from "./errors";
 import {LoadedModel} from "./loadedModel";
 import type {LlamaRuntime} from "./llamaRuntime";
 import type {GpuSetting} from "./engineSettings";
-import {inspectModelFile, type ModelFileFacts} from "./modelFile";
-import {knownArchitectures, loadNodeLlamaCpp} from "./nodeLlamaCpp";
+import {guardModelFile, type GuardedModelFile, type GuardOptions} from "./guard/guardModelFile";
+import {chatWrapperFor} from "./guard/safeChatWrapper";
 import {checkMemoryFits} from "./memoryFit";
 import {RequestMetricsSink} from "./requestMetrics";
 import {useServingThreads} from "../threads/applyThreads";
@@ -39,6 +39,18 @@ export interface ModelLoader {
     onDidChangeModel(listener: ModelListener): {dispose(): void};
 }
 
+export interface LocalEngineOptions {
+    /** Free RAM in bytes; a seam so tests can simulate a machine that is out of memory. Default: os.freemem. */
+    readonly freeMemory?: () => number;
+    /** Folder of the model guard's verdict cache. Default: the user's QuantPilot cache folder. */
+    readonly guardStorageDir?: string;
+    /**
+     * How a file is checked before llama.cpp sees it. Default: `guardModelFile`. A seam for the
+     * benchmark that measures what the guard costs against loading without it.
+     */
+    readonly checkModelFile?: (path: string, options: GuardOptions) => Promise<GuardedModelFile>;
+}
+
 /**
  * The in-process engine: loads GGUF models with node-llama-cpp and offers the loaded one for
  * tokenizing, evaluating and generating (`loaded`). A load that fails or is cancelled leaves the
@@ -51,12 +63,15 @@ export class LocalEngine implements ModelLoader {
     /** How each request to the loaded model went, for the panel. */
     readonly requests = new RequestMetricsSink();
 
+    private readonly freeMemory: () => number;
+
     constructor(
         private readonly runtime: LlamaRuntime,
         private readonly log: Logger,
-        /** Free RAM in bytes; a seam so tests can simulate a machine that is out of memory. */
-        private readonly freeMemory: () => number = freemem
-    ) {}
+        private readonly options: LocalEngineOptions = {}
+    ) {
+        this.freeMemory = options.freeMemory ?? freemem;
+    }
 
     /** The loaded model: for completions (as a `TextModel`) and the engine's own features (chat, memory). */
     get loaded(): LoadedModel | undefined {
@@ -73,8 +88,16 @@ export class LocalEngine implements ModelLoader {
     }
 
     async load(path: string, options: LoadOptions, progress: LoadProgress = {}): Promise<ModelDescription> {
-        const facts = await inspectModelFile(path, await knownArchitectures(), progress.signal);
-        const llama = await this.runtime.get(options.gpu);
+        // The backend comes up while the guard checks the file; only the guard lets llama.cpp see it.
+        const backend = this.runtime.get(options.gpu);
+        backend.catch(() => undefined);
+        const facts = await (this.options.checkModelFile ?? guardModelFile)(path, {
+            gpu: options.gpu, engineBuild: this.runtime.engineBuildSetting, threads: options.threads, signal: progress.signal, log: this.log,
+            ...(this.options.guardStorageDir != null ? {storageDir: this.options.guardStorageDir} : {})
+        });
+        if (facts.chatTemplateNotice != null)
+            this.log.warn(`${facts.fileName}: ${facts.chatTemplateNotice}`);
+        const llama = await backend;
         const startedAt = performance.now();
         await checkMemoryFits(llama, facts, options.contextSize, this.freeMemory());
         progress.signal?.throwIfAborted();
@@ -114,7 +137,7 @@ export class LocalEngine implements ModelLoader {
         this.listeners.clear();
     }
 
-    private async loadWeights(llama: Llama, facts: ModelFileFacts, progress: LoadProgress): Promise<LlamaModel> {
+    private async loadWeights(llama: Llama, facts: GuardedModelFile, progress: LoadProgress): Promise<LlamaModel> {
         try {
             return await llama.loadModel({
                 modelPath: facts.path,
@@ -130,7 +153,7 @@ export class LocalEngine implements ModelLoader {
     private async prepare(
         llama: Llama,
         model: LlamaModel,
-        facts: ModelFileFacts,
+        facts: GuardedModelFile,
         options: LoadOptions,
         startedAt: number
     ): Promise<LoadedModel> {
@@ -142,8 +165,7 @@ export class LocalEngine implements ModelLoader {
             throw translateLoadError(facts.path, err, undefined);
         }
         useServingThreads(context, {prompt: options.threads, decode: options.decodeThreads ?? options.threads});
-        const {resolveChatWrapper} = await loadNodeLlamaCpp();
-        const wrapper = resolveChatWrapper(model);
+        const wrapper = await chatWrapperFor(model, facts);
         const infill = model.tokens.infill;
         const description: ModelDescription = {
             ...facts,

@@ -2,6 +2,7 @@ import {stat, access, constants} from "node:fs/promises";
 import {basename} from "node:path";
 import {GgufFormatError, metaArray, metaNumber, metaString, readGgufHeader, type GgufHeader} from "../gguf/ggufReader";
 import {fileTypeName, ggmlTypeInfo} from "../gguf/ggmlTypes";
+import {arrayLength} from "../gguf/ggufValue";
 import {ModelFileError, UnsupportedModelError} from "./errors";
 import {fimTokensInFile, type FimTokenIdsInFile} from "./fimTokens";
 
@@ -24,6 +25,8 @@ export interface ModelFileFacts {
     readonly chatTemplate: string | undefined;
     /** The chat template handles a `tools` list, so the model was trained for function calling. */
     readonly templateSupportsTools: boolean;
+    /** Set by the model guard when the chat template is not used: why, and that a plain chat format is used instead. */
+    readonly chatTemplateNotice?: string;
 }
 
 /**
@@ -38,14 +41,22 @@ export async function inspectModelFile(
     signal?: AbortSignal
 ): Promise<ModelFileFacts> {
     await checkReadableFile(path);
-    let header: GgufHeader;
+    return inspectHeader(path, await readModelHeader(path, signal), knownArchitectures);
+}
+
+/** The file's GGUF header, or a `ModelFileError` saying why it cannot be read. */
+export async function readModelHeader(path: string, signal?: AbortSignal): Promise<GgufHeader> {
     try {
-        header = await readGgufHeader(path, signal);
+        return await readGgufHeader(path, signal);
     } catch (err) {
         if (err instanceof GgufFormatError)
             throw new ModelFileError(path, err.message);
         throw err;
     }
+}
+
+/** `inspectModelFile`'s checks and facts for a header already read. */
+export function inspectHeader(path: string, header: GgufHeader, knownArchitectures?: ReadonlySet<string>): ModelFileFacts {
     const architecture = metaString(header, "general.architecture");
     if (architecture == null)
         throw new UnsupportedModelError(path, "the file does not name its architecture (general.architecture)");
@@ -56,7 +67,7 @@ export async function inspectModelFile(
     return describe(path, header, architecture);
 }
 
-async function checkReadableFile(path: string): Promise<void> {
+export async function checkReadableFile(path: string): Promise<void> {
     let info;
     try {
         info = await stat(path);
@@ -78,7 +89,9 @@ function checkTensors(path: string, header: GgufHeader): void {
     if (header.tensors.length === 0)
         throw new ModelFileError(path, "it holds no tensors (a vocabulary-only file is not a model)");
     const names = new Set<string>();
-    let end = header.dataOffset;
+    // llama.cpp's loader wants the tensors stored in table order, each starting at the next
+    // multiple of the alignment after the one before.
+    let expected = 0;
     for (const tensor of header.tensors) {
         if (names.has(tensor.name))
             throw new ModelFileError(path, `tensor ${tensor.name} appears twice`);
@@ -87,8 +100,13 @@ function checkTensors(path: string, header: GgufHeader): void {
             throw new UnsupportedModelError(path, `tensor ${tensor.name} uses tensor type ${tensor.type}, unknown to this llama.cpp release`);
         if (tensor.byteSize == null)
             throw new ModelFileError(path, `tensor ${tensor.name} has a shape its type cannot hold`);
-        end = Math.max(end, header.dataOffset + tensor.offset + tensor.byteSize);
+        if (tensor.byteSize > header.fileSize)
+            throw new ModelFileError(path, `tensor ${tensor.name} has shape ${tensor.dims.join(" × ")}, larger than the whole file`);
+        if (tensor.offset !== expected && header.dataOffset + tensor.offset + tensor.byteSize <= header.fileSize)
+            throw new ModelFileError(path, `tensor ${tensor.name} starts at byte ${tensor.offset} of the data section where llama.cpp expects byte ${expected}, so the file is damaged`);
+        expected = Math.max(expected, tensor.offset) + Math.ceil(tensor.byteSize / header.alignment) * header.alignment;
     }
+    const end = header.dataOffset + header.tensors.reduce((max, t) => Math.max(max, t.offset + (t.byteSize ?? 0)), 0);
     if (end > header.fileSize)
         throw new ModelFileError(path, `the file is truncated: its tensors need ${end} bytes but the file has ${header.fileSize}`);
 }
@@ -97,24 +115,36 @@ function checkVocabulary(path: string, header: GgufHeader): void {
     const tokens = metaArray(header, "tokenizer.ggml.tokens");
     if (tokens == null)
         throw new ModelFileError(path, "it has no tokenizer vocabulary (tokenizer.ggml.tokens)");
-    const seen = new Set<unknown>();
-    for (const token of tokens) {
+    const duplicate = firstDuplicateToken(tokens);
+    if (duplicate != null)
+        throw new ModelFileError(path, `its vocabulary lists the token ${JSON.stringify(duplicate)} twice (as llama.cpp names its tokens), which would crash llama.cpp`);
+    for (const key of ["token_type", "scores"]) {
+        const entry = header.metadata.get(`tokenizer.ggml.${key}`);
+        if (entry != null && arrayLength(entry) < tokens.length)
+            throw new ModelFileError(path, `tokenizer.ggml.${key} has ${arrayLength(entry)} entries for ${tokens.length} tokens`);
+    }
+    // A special token id past the vocabulary is not refused: llama.cpp ignores it (it keeps its
+    // default for that token) and loads the model.
+    if (metaString(header, "tokenizer.ggml.model") === "gpt2" && metaArray(header, "tokenizer.ggml.merges") == null &&
+        metaString(header, "tokenizer.ggml.pre") !== "kimi-k2")
+        throw new ModelFileError(path, "its BPE vocabulary has no merges (tokenizer.ggml.merges)");
+}
+
+/**
+ * The first token that appears twice in the vocabulary as llama.cpp sees it: it renames an empty
+ * token at index i to "[EMPTY_i]", so two empty tokens are fine but an empty one beside a real
+ * "[EMPTY_i]" is a duplicate (llama.cpp aborts on any duplicate).
+ */
+export function firstDuplicateToken(tokens: readonly unknown[]): string | undefined {
+    const seen = new Set<string>();
+    for (let i = 0; i < tokens.length; i++) {
+        const raw = String(tokens[i]);
+        const token = raw === "" ? `[EMPTY_${i}]` : raw;
         if (seen.has(token))
-            throw new ModelFileError(path, `its vocabulary lists the token ${JSON.stringify(token)} twice, which would crash llama.cpp`);
+            return token;
         seen.add(token);
     }
-    for (const key of ["token_type", "scores"]) {
-        const values = metaArray(header, `tokenizer.ggml.${key}`);
-        if (values != null && values.length < tokens.length)
-            throw new ModelFileError(path, `tokenizer.ggml.${key} has ${values.length} entries for ${tokens.length} tokens`);
-    }
-    for (const [key, entry] of header.metadata) {
-        if (key.startsWith("tokenizer.ggml.") && key.endsWith("_token_id") && typeof entry.value === "number" &&
-            entry.value >= tokens.length && entry.value !== 0xffffffff)
-            throw new ModelFileError(path, `${key} is ${entry.value}, past the end of the ${tokens.length}-token vocabulary`);
-    }
-    if (metaString(header, "tokenizer.ggml.model") === "gpt2" && metaArray(header, "tokenizer.ggml.merges") == null)
-        throw new ModelFileError(path, "its BPE vocabulary has no merges (tokenizer.ggml.merges)");
+    return undefined;
 }
 
 function describe(path: string, header: GgufHeader, architecture: string): ModelFileFacts {

@@ -63,7 +63,7 @@ export function tinyQwenVocab(): GeneratedVocab {
  * with Qwen2.5's added tokens at their real ids.
  */
 export async function realQwenVocab(source: BundledLlamaSource): Promise<GeneratedVocab> {
-    const header = readGgufHeaderFromBuffer(await source.readFile("models/ggml-vocab-qwen2.gguf"));
+    const header = await readGgufHeaderFromBuffer(await source.readFile("models/ggml-vocab-qwen2.gguf"));
     const tokens = [...(metaArray(header, "tokenizer.ggml.tokens") as string[])];
     const tokenTypes = [...(metaArray(header, "tokenizer.ggml.token_type") as number[])];
     const merges = [...(metaArray(header, "tokenizer.ggml.merges") as string[])];
@@ -111,7 +111,7 @@ function byteLevelSpeakable(tokens: readonly string[], tokenTypes: readonly numb
 
 /** llama.cpp's own SentencePiece test vocabulary (LLaMA, 32,000 tokens): no FIM tokens, BOS added. */
 export async function llamaSpmVocab(source: BundledLlamaSource): Promise<GeneratedVocab> {
-    const header = readGgufHeaderFromBuffer(await source.readFile("models/ggml-vocab-llama-spm.gguf"));
+    const header = await readGgufHeaderFromBuffer(await source.readFile("models/ggml-vocab-llama-spm.gguf"));
     const tokens = metaArray(header, "tokenizer.ggml.tokens") as string[];
     const tokenTypes = metaArray(header, "tokenizer.ggml.token_type") as number[];
     const allowed = tokens.map((token, id) =>

@@ -2,8 +2,8 @@ import {access, constants, stat} from "node:fs/promises";
 import {dirname} from "node:path";
 import {readGgufHeader, type GgufHeader} from "../gguf/ggufReader";
 import {ggmlTypeInfo} from "../gguf/ggmlTypes";
-import {inspectModelFile, type ModelFileFacts} from "../engine/modelFile";
-import {knownArchitectures} from "../engine/nodeLlamaCpp";
+import {guardModelFile} from "../engine/guard/guardModelFile";
+import type {ModelFileFacts} from "../engine/modelFile";
 import {AlreadyQuantizedError, ImatrixRequiredError, OutputExistsError, QuantizeError} from "./quantizeErrors";
 import {allQuantTypes, findQuantType, type QuantType} from "./quantTypes";
 
@@ -31,7 +31,7 @@ export function checkQuantType(name: string): QuantType {
  * architecture), then refuses to requantize an already quantized model unless allowed.
  */
 export async function checkQuantizeInput(path: string, allowRequantize: boolean, signal?: AbortSignal): Promise<CheckedInput> {
-    const facts = await inspectModelFile(path, await knownArchitectures(), signal);
+    const facts = await guardModelFile(path, {signal});
     const header = await readGgufHeader(path, signal);
     const quantized = header.tensors.some((tensor) => (ggmlTypeInfo(tensor.type)?.blockSize ?? 1) > 1);
     if (quantized && !allowRequantize)

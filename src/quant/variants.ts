@@ -3,6 +3,7 @@ import {realpath} from "node:fs/promises";
 import {basename, dirname, resolve} from "node:path";
 import {metaArray, metaNumber, metaString, readGgufHeader, type GgufHeader} from "../gguf/ggufReader";
 import {fileTypeName} from "../gguf/ggmlTypes";
+import {passesModelGuard} from "../engine/guard/guardModelFile";
 import {ggufFilesIn} from "./localModels";
 import {headerBitsPerWeight} from "./quantizePlan";
 
@@ -36,7 +37,7 @@ export async function findModelVariants(modelPath: string, searchDirs: string[],
         if (variants.has(file))
             continue;
         const header = await readGgufHeader(file, signal).catch(() => undefined);
-        if (header != null && baseModelKey(header) === key)
+        if (header != null && baseModelKey(header) === key && await passesModelGuard(file, signal))
             variants.set(file, describe(file, header, false));
     }
     return [...variants.values()].sort((a, b) => b.bitsPerWeight - a.bitsPerWeight || a.fileName.localeCompare(b.fileName));

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import {copyFile, mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {NotEnoughMemoryError, ModelFileError, NoModelLoadedError, ModelNotCapableError} from "../../src/engine/errors";
+import {NotEnoughMemoryError, NoModelLoadedError, ModelNotCapableError} from "../../src/engine/errors";
+import {ModelRejectedError} from "../../src/engine/guard/modelRejectedError";
 import {LocalEngine} from "../../src/engine/localEngine";
 import {isAbortError} from "../../src/util/abort";
 import {silentLogger} from "../../src/util/logger";
@@ -64,7 +65,7 @@ test("a model that fails to load leaves the previous one serving", async () => {
     const dir = await mkdtemp(join(tmpdir(), "qp-engine-"));
     const bad = join(dir, "broken.gguf");
     await writeFile(bad, "GGUF but not really");
-    await assert.rejects(engine.load(bad, TEST_LOAD_OPTIONS), (e: Error) => e instanceof ModelFileError);
+    await assert.rejects(engine.load(bad, TEST_LOAD_OPTIONS), (e: Error) => e instanceof ModelRejectedError && /GGUF version \d+ is not supported/.test(e.message));
     assert.equal(engine.model?.path, good.path);
     const result = await completer(engine).complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 4, raw: true});
     assert.equal(result.tokens, 4);
@@ -73,7 +74,7 @@ test("a model that fails to load leaves the previous one serving", async () => {
 });
 
 test("a model too large for free memory is refused with the numbers", async () => {
-    const engine = new LocalEngine(testRuntime(), silentLogger, () => 1024 * 1024);
+    const engine = new LocalEngine(testRuntime(), silentLogger, {freeMemory: () => 1024 * 1024});
     await assert.rejects(engine.load(await testModel("tiny"), TEST_LOAD_OPTIONS), (e: Error) =>
         e instanceof NotEnoughMemoryError && /needs about .* of RAM but only 1.00 MB is free/.test(e.message));
     assert.equal(engine.model, undefined);

@@ -5,8 +5,8 @@ import type {TextSource} from "../corpus/textSources";
 import {checkSameVocabulary} from "../corpus/vocabularyCheck";
 import {readGgufHeader, type GgufHeader} from "../../gguf/ggufReader";
 import {SeededRandom} from "../../gguf/seededRandom";
-import {inspectModelFile, type ModelFileFacts} from "../../engine/modelFile";
-import {knownArchitectures} from "../../engine/nodeLlamaCpp";
+import {guardModelFile} from "../../engine/guard/guardModelFile";
+import type {ModelFileFacts} from "../../engine/modelFile";
 import type {TokenWindow} from "../corpus/windows";
 
 /** A model file as the A/B run needs it: what llama.cpp will see, and its raw header. */
@@ -24,9 +24,8 @@ export async function inspectAbModels(
 ): Promise<{reference: AbModelFile; candidates: AbModelFile[]}> {
     if (candidatePaths.length === 0)
         throw new AbInputError("Pick at least one candidate to compare with the reference.");
-    const architectures = await knownArchitectures();
     const read = async (path: string): Promise<AbModelFile> => ({
-        facts: await inspectModelFile(path, architectures, signal),
+        facts: await guardModelFile(path, {signal}),
         header: await readGgufHeader(path, signal)
     });
     const reference = await read(referencePath);

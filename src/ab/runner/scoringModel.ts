@@ -4,7 +4,7 @@ import {abortError, isAbortError} from "../../util/abort";
 import {ModelLoadError, isUserFacingEngineError} from "../../engine/errors";
 import {checkMemoryFits} from "../../engine/memoryFit";
 import type {ModelFileFacts} from "../../engine/modelFile";
-import {loadNodeLlamaCpp} from "../../engine/nodeLlamaCpp";
+import {chatWrapperFor} from "../../engine/guard/safeChatWrapper";
 
 /**
  * Probabilities node-llama-cpp may hold at once while a window is scored (each is a Map entry
@@ -127,8 +127,7 @@ export class ScoringModel {
 
     /** A user message in the model's chat format, ready for the reply. */
     async chatPrompt(userText: string): Promise<number[]> {
-        const {resolveChatWrapper} = await loadNodeLlamaCpp();
-        const wrapper = resolveChatWrapper(this.model);
+        const wrapper = await chatWrapperFor(this.model, this.facts);
         const {contextText} = wrapper.generateContextState({
             chatHistory: [{type: "user", text: userText}, {type: "model", response: []}]
         });

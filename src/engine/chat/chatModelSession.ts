@@ -1,5 +1,6 @@
 import type {ChatHistoryItem, LlamaChat, LlamaContext, LlamaContextSequence} from "node-llama-cpp";
 import type {LoadedModel} from "../loadedModel";
+import {chatWrapperFor} from "../guard/safeChatWrapper";
 import {loadNodeLlamaCpp} from "../nodeLlamaCpp";
 import {toChatHistory} from "./chatHistory";
 import type {ChatTurn} from "./chatTranscript";
@@ -31,7 +32,7 @@ export class ChatModelSession {
             sequences: 1
         });
         const sequence = context.getSequence();
-        return new ChatModelSession(loaded, context, sequence, new LlamaChatClass({contextSequence: sequence}));
+        return new ChatModelSession(loaded, context, sequence, new LlamaChatClass({contextSequence: sequence, chatWrapper: await chatWrapperFor(loaded.model, description)}));
     }
 
     get supportsTools(): boolean {

@@ -2,6 +2,7 @@ import type {ChatModelFunctions, LlamaChatResponse} from "node-llama-cpp";
 import {callMatches, wilsonInterval, type FunctionCallCase} from "../../tools/toolCallScoring";
 import {ToolCallValidator} from "../../tools/toolCallValidator";
 import type {LoadedModel} from "../loadedModel";
+import {chatWrapperFor} from "../guard/safeChatWrapper";
 import {loadNodeLlamaCpp} from "../nodeLlamaCpp";
 import {toChatFunctions} from "./chatFunctions";
 import {forcedCallChatWrapper} from "./forcedCallChatWrapper";
@@ -59,11 +60,11 @@ export async function evaluateFunctionCalling(
     systemPrompt: string,
     options: FunctionCallEvalOptions = {}
 ): Promise<FunctionCallEvalResult> {
-    const {LlamaChat, resolveChatWrapper} = await loadNodeLlamaCpp();
+    const {LlamaChat} = await loadNodeLlamaCpp();
     const mode = options.mode ?? "natural";
     const context = await loaded.model.createContext({contextSize: loaded.description.contextSize, threads: loaded.description.runtime.threads, sequences: 1});
     try {
-        const wrapper = resolveChatWrapper(loaded.model);
+        const wrapper = await chatWrapperFor(loaded.model, loaded.description);
         const chat = new LlamaChat({contextSequence: context.getSequence(), chatWrapper: mode === "forced" ? await forcedCallChatWrapper(wrapper) : wrapper});
         const functions = toChatFunctions(tools);
         const validator = new ToolCallValidator(tools);

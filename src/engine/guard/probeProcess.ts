@@ -1,0 +1,206 @@
+import {fork, type ChildProcess} from "node:child_process";
+import {existsSync} from "node:fs";
+import {readFile} from "node:fs/promises";
+import {join, resolve} from "node:path";
+import {abortError} from "../../util/abort";
+import {formatBytes} from "../../util/format";
+import type {ProbeBackend, ProbeMessage, ProbeRequest, ProbeStage} from "./probeProtocol";
+import {crashReason, failureReason, stageWords} from "./probeReasons";
+
+const GB = 2 ** 30;
+const MEMORY_POLL_MS = 200;
+/**
+ * How long resolving the chat wrapper (which renders the template several times) may take before
+ * the template counts as too slow for the editor: real templates take well under a second.
+ */
+export const TEMPLATE_TIME_LIMIT_MS = 10_000;
+
+/** What a probe may use before it is stopped. */
+export interface ProbeLimits {
+    /** Resident memory the child may add once it starts loading the file (its backend's own is not counted). */
+    readonly memoryBytes: number;
+    /** The child's JS heap (node's --max-old-space-size), in MB. */
+    readonly heapMb: number;
+    readonly stageTimeoutMs: Readonly<Record<ProbeStage, number>>;
+}
+
+/** Limits that grow with the file: its weights are mapped, repacked and read once. */
+export function probeLimits(fileSize: number): ProbeLimits {
+    const perGb = Math.ceil(fileSize / GB) * 30_000;
+    return {
+        memoryBytes: 2 * GB + 2.5 * fileSize,
+        heapMb: 1536,
+        stageTimeoutMs: {start: 60_000, load: 30_000 + perGb, context: 30_000, decode: 30_000 + perGb, tokenize: 10_000, template: TEMPLATE_TIME_LIMIT_MS}
+    };
+}
+
+export type ProbeOutcome =
+    | {readonly ok: true; readonly chatWrapper: string | null; readonly templateProblem?: string}
+    | {readonly ok: false; readonly stage: ProbeStage; readonly reason: string};
+
+/** The probe itself could not run (its worker is missing or its backend does not start): not the file's fault. */
+export class ProbeUnavailableError extends Error {
+    override readonly name = "ProbeUnavailableError";
+}
+
+/**
+ * How to start the worker: the built file next to the bundle, else the TypeScript source through
+ * tsx's CommonJS hook (half the start-up time of its ESM loader; the worker is CommonJS).
+ */
+function workerEntry(): {modulePath: string; execArgv: string[]; cwd: string | undefined} {
+    const built = join(__dirname, "probeWorker.js");
+    if (existsSync(built))
+        return {modulePath: built, execArgv: [], cwd: undefined};
+    const source = join(__dirname, "probeWorker.ts");
+    if (existsSync(source))
+        return {modulePath: source, execArgv: ["--require", "tsx/cjs"], cwd: resolve(__dirname, "..", "..", "..")};
+    throw new ProbeUnavailableError(`the model probe worker is missing (looked for ${built})`);
+}
+
+/**
+ * One probe child process, started as soon as a file needs probing so its backend comes up
+ * while the parent still reads the header. It runs one request under `ProbeLimits` and is
+ * killed (SIGKILL) on a hang, on too much memory, on cancel, and when disposed.
+ */
+export class ProbeProcess {
+    private stage: ProbeStage = "start";
+    private stderr = "";
+    private readonly logs: string[] = [];
+    private listener: ((message: ProbeMessage) => void) | undefined;
+    private exitListener: ((how: string) => void) | undefined;
+    private exitDescription: string | undefined;
+    private peakRss = 0;
+    private lastRss = 0;
+    /** Resident memory when loading began: the backend's own, not the file's. */
+    private baselineRss: number | undefined;
+
+    private constructor(private readonly child: ChildProcess, private readonly limits: ProbeLimits) {
+        child.stderr?.on("data", (chunk: Buffer) => this.stderr = (this.stderr + chunk.toString()).slice(-8000));
+        child.on("message", (message: ProbeMessage) => this.onMessage(message));
+        child.on("error", (err) => this.onExit(`it could not start (${err.message})`));
+        // "close", not "exit": it comes after the last IPC message has been delivered.
+        child.on("close", (code, signal) => this.onExit(signal ?? `exit code ${code}`));
+    }
+
+    static start(backend: ProbeBackend, limits: ProbeLimits): ProbeProcess {
+        const entry = workerEntry();
+        const child = fork(entry.modulePath, [backend.gpu, backend.engineBuild], {
+            execArgv: [...entry.execArgv, `--max-old-space-size=${limits.heapMb}`],
+            ...(entry.cwd != null ? {cwd: entry.cwd} : {}),
+            // The extension host's executable is Electron; this makes it behave as plain Node.
+            env: {...process.env, ELECTRON_RUN_AS_NODE: "1"},
+            stdio: ["ignore", "ignore", "pipe", "ipc"],
+            serialization: "json"
+        });
+        return new ProbeProcess(child, limits);
+    }
+
+    /** Probes one file; resolves with the outcome, or rejects with ProbeUnavailableError or an AbortError. */
+    run(request: Omit<ProbeRequest, "type">, signal?: AbortSignal): Promise<ProbeOutcome> {
+        signal?.throwIfAborted();
+        return new Promise<ProbeOutcome>((resolveOutcome, reject) => {
+            let timer: NodeJS.Timeout | undefined;
+            const poll = setInterval(() => void this.checkMemory(), MEMORY_POLL_MS);
+            const settle = (outcome: ProbeOutcome | Error) => {
+                clearTimeout(timer);
+                clearInterval(poll);
+                signal?.removeEventListener("abort", onAbort);
+                this.listener = undefined;
+                this.exitListener = undefined;
+                this.kill();
+                if (outcome instanceof Error)
+                    reject(outcome);
+                else
+                    resolveOutcome(outcome);
+            };
+            const arm = () => {
+                clearTimeout(timer);
+                const limit = this.limits.stageTimeoutMs[this.stage];
+                timer = setTimeout(() => settle(this.stopped(`${stageWords(this.stage)} took longer than ${Math.round(limit / 1000)} s`)), limit);
+            };
+            const onAbort = () => settle(signal?.reason instanceof Error ? signal.reason : abortError());
+            signal?.addEventListener("abort", onAbort, {once: true});
+            this.listener = (message) => {
+                if (message.type === "stage")
+                    arm();
+                else if (message.type === "done")
+                    settle({ok: true, chatWrapper: message.chatWrapper});
+                else if (message.type === "failed")
+                    settle(this.failed(message.stage, message.error));
+            };
+            this.exitListener = (how) => settle(this.stopped(crashReason(this.stage, how, this.stderr)));
+            this.overMemory = () => settle(this.stopped(`${stageWords(this.stage)} needed more than ${formatBytes(this.limits.memoryBytes)} of memory`));
+            if (this.exitDescription != null) {
+                this.exitListener(this.exitDescription);
+                return;
+            }
+            arm();
+            this.child.send({type: "probe", ...request} satisfies ProbeRequest);
+        });
+    }
+
+    /** The highest resident memory seen, in bytes (the backend's own included). */
+    get peakRssBytes(): number {
+        return this.peakRss;
+    }
+
+    dispose(): void {
+        this.kill();
+    }
+
+    private overMemory: () => void = () => undefined;
+
+    private kill(): void {
+        if (this.child.exitCode == null && this.child.signalCode == null)
+            this.child.kill("SIGKILL");
+    }
+
+    private onMessage(message: ProbeMessage): void {
+        if (message.type === "stage") {
+            this.stage = message.stage;
+            this.baselineRss ??= this.lastRss;
+        }
+        else if (message.type === "log" && message.level === "error")
+            this.logs.push(message.line);
+        else if (message.type === "rss")
+            this.noteRss(message.bytes);
+        this.listener?.(message);
+    }
+
+    private onExit(how: string): void {
+        this.exitDescription ??= how;
+        this.exitListener?.(how);
+    }
+
+    /** A failure reported by the child (node-llama-cpp threw): llama.cpp's own reason where it logged one. */
+    private failed(stage: ProbeStage, error: string): ProbeOutcome | Error {
+        this.stage = stage;
+        return this.stopped(failureReason(stage, error, this.logs));
+    }
+
+    /** The outcome of a probe that ended early with `reason`, by the stage it ended in. */
+    private stopped(reason: string): ProbeOutcome | Error {
+        if (this.stage === "start")
+            return new ProbeUnavailableError(`the model probe could not start llama.cpp: ${reason}`);
+        if (this.stage === "template")
+            return {ok: true, chatWrapper: null, templateProblem: reason};
+        return {ok: false, stage: this.stage, reason};
+    }
+
+    private async checkMemory(): Promise<void> {
+        const pid = this.child.pid;
+        if (pid == null || process.platform !== "linux")
+            return;
+        const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+        const kb = /VmRSS:\s*(\d+)\s*kB/.exec(status)?.[1];
+        if (kb != null)
+            this.noteRss(Number(kb) * 1024);
+    }
+
+    private noteRss(bytes: number): void {
+        this.peakRss = Math.max(this.peakRss, bytes);
+        this.lastRss = bytes;
+        if (this.baselineRss != null && bytes - this.baselineRss > this.limits.memoryBytes)
+            this.overMemory();
+    }
+}
