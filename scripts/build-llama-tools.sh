@@ -68,10 +68,30 @@ flock 9
 
 # Native builds can crash with SIGILL on another CPU, so the CPU is part of the key.
 CPU_ID=$(grep -m1 '^flags' /proc/cpuinfo | md5sum | cut -c1-12)
-STAMP=$(printf 'tag=%s\ncpu=%s\nflags=%s\n' "$TAG" "$CPU_ID" "${CMAKE_FLAGS[*]}")
+FLAGS_KEY=$(printf 'tag=%s\ncpu=%s\nflags=%s\n' "$TAG" "$CPU_ID" "${CMAKE_FLAGS[*]}")
+# llama.cpp's logger writes from a thread that nothing joins at exit, so a tool's last lines
+# (llama-perplexity's "Final estimate", the last chunks) are lost on some runs (llama.cpp
+# issue 22142). The source is patched to flush the log at exit; nothing a tool computes changes.
+LOG_PATCH=flush-log-at-exit-1
+STAMP=$(printf '%spatch=%s\n' "$FLAGS_KEY" "$LOG_PATCH")
 # One build folder per flag set: a checkout with other flags (an older branch of this script)
 # configures its own folder instead of making this one recompile everything.
-BUILD=$CACHE/build-$(printf '%s' "$STAMP" | md5sum | cut -c1-12) LOG=$BUILD.log
+BUILD=$CACHE/build-$(printf '%s' "$FLAGS_KEY" | md5sum | cut -c1-12) LOG=$BUILD.log
+
+patch_log_flush() {
+  local file=$SRC/common/log.cpp
+  grep -q "quantpilot: $LOG_PATCH" "$file" && return 0
+  python3 - "$file" "$LOG_PATCH" <<'PY'
+import sys
+path, marker = sys.argv[1], sys.argv[2]
+text = open(path).read()
+anchor = "        log = new common_log;\n"
+if text.count(anchor) != 1:
+    sys.exit("common/log.cpp changed: cannot add the flush at exit")
+flush = anchor + f"        std::atexit([] {{ log->pause(); }}); // quantpilot: {marker}\n"
+open(path, "w").write("#include <cstdlib>\n" + text.replace(anchor, flush))
+PY
+}
 
 todo=()
 for t in "${TARGETS[@]}"; do
@@ -95,6 +115,7 @@ if ((${#todo[@]})); then
     mv "$SRC.tmp" "$SRC"
   fi
 
+  patch_log_flush >>"$LOG" 2>&1 || fail "patching the log flush"
   log "configuring ($BUILD)"
   cmake -S "$SRC" -B "$BUILD" "${CMAKE_FLAGS[@]}" >>"$LOG" 2>&1 || fail "configure"
 
