@@ -45,14 +45,14 @@ test("a refused file gets one clear line and the previous model keeps serving", 
     });
 });
 
-test("a chat template too slow to render falls back to the plain chat format with a notice", async () => {
+test("a chat template that cannot render falls back to the plain chat format with a notice, the same on every machine", async () => {
     await withCorpus(async (files) => {
         const log = recordingLogger();
         const engine = newTestEngine(log);
         try {
             const model = await engine.load(files.get("template-recursive-macro")!, TEST_LOAD_OPTIONS);
             assert.equal(model.chatWrapper, "General");
-            assert.match(model.chatTemplateNotice ?? "", /rendering its chat template took longer than 10 s/);
+            assert.match(model.chatTemplateNotice ?? "", /^The model's chat template is not used \(rendering its chat template failed: .*not a function.*\); chats use a plain format instead\.$/);
             assert.ok(log.lines.some((l) => l.startsWith("warn: ") && l.includes("chat template is not used")), log.lines.join("\n"));
             const session = await ChatModelSession.create(engine.loaded!);
             assert.equal(session.chat.chatWrapper.wrapperName, "General");

@@ -12,7 +12,7 @@ import {checkStructure, type StructureCheck} from "./structuralCheck";
 import {VerdictCache, type GuardVerdict} from "./verdictCache";
 
 /** Bumped when the guard's rules change, so verdicts of older rules are not reused. */
-const GUARD_RULES_VERSION = 1;
+const GUARD_RULES_VERSION = 2;
 
 export interface GuardOptions {
     /** Folder of the verdict cache. Default: the user's QuantPilot cache folder, `model-guard`. */

@@ -124,7 +124,9 @@ export class ProbeProcess {
                 if (message.type === "stage")
                     arm();
                 else if (message.type === "done")
-                    settle({ok: true, chatWrapper: message.chatWrapper});
+                    settle(message.templateProblem != null
+                        ? {ok: true, chatWrapper: message.chatWrapper, templateProblem: message.templateProblem}
+                        : {ok: true, chatWrapper: message.chatWrapper});
                 else if (message.type === "failed")
                     settle(this.failed(message.stage, message.error));
             };

@@ -25,5 +25,5 @@ export type ProbeMessage =
     | {readonly type: "stage"; readonly stage: ProbeStage}
     | {readonly type: "log"; readonly level: "error" | "warn"; readonly line: string}
     | {readonly type: "rss"; readonly bytes: number}
-    | {readonly type: "done"; readonly chatWrapper: string | null}
+    | {readonly type: "done"; readonly chatWrapper: string | null; readonly templateProblem?: string}
     | {readonly type: "failed"; readonly stage: ProbeStage; readonly error: string};

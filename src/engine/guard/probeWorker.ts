@@ -53,12 +53,15 @@ async function probe(llama: Promise<Llama>, request: ProbeRequest): Promise<void
     enter("tokenize");
     model.detokenize(model.tokenize(SAMPLE_TEXT, false));
     model.detokenize(model.tokenize(SAMPLE_TEXT, true), true);
-    let chatWrapper: string | null = null;
-    if (request.renderTemplate) {
-        enter("template");
-        chatWrapper = await renderTemplate(model);
+    if (!request.renderTemplate) {
+        finish({type: "done", chatWrapper: null});
+        return;
     }
-    finish({type: "done", chatWrapper});
+    enter("template");
+    const templateProblem = await templateRenderProblem(model);
+    finish(templateProblem != null
+        ? {type: "done", chatWrapper: null, templateProblem}
+        : {type: "done", chatWrapper: await renderTemplate(model)});
 }
 
 /** Lets callbacks already queued by native code (llama.cpp's log) run before the failure is reported. */
@@ -69,6 +72,27 @@ async function logLinesDelivered(): Promise<void> {
 
 function firstToken(model: LlamaModel): Token {
     return model.tokens.bos ?? model.tokenize("\n", false)[0] ?? (0 as Token);
+}
+
+/**
+ * Why the model's own template cannot render, or undefined when it can (or there is none).
+ * node-llama-cpp falls back to another wrapper when the template throws, but only after trying
+ * it against every specialised wrapper; a template that throws (endless recursion, say) can take
+ * seconds to minutes to do so, depending on the machine. Trying it once here makes the verdict the
+ * same on every machine, and the host then never tries it on its own thread.
+ */
+async function templateRenderProblem(model: LlamaModel): Promise<string | undefined> {
+    const template = model.fileInfo.metadata.tokenizer?.chat_template;
+    if (template == null || template.trim() === "")
+        return undefined;
+    const {JinjaTemplateChatWrapper} = await loadNodeLlamaCpp();
+    try {
+        new JinjaTemplateChatWrapper({template, tokenizer: model.tokenizer});
+        return undefined;
+    } catch (err) {
+        const message = err instanceof Error ? err.message.split("\n")[0]!.slice(0, 200) : String(err);
+        return `rendering its chat template failed: ${message}`;
+    }
 }
 
 /** The chat wrapper as the host resolves it, rendering a chat with a tool offered. */
