@@ -16,7 +16,7 @@ export const QUANTPILOT_LM_VENDOR = "quantpilot";
 /** What the provider reads: the one owner of the model state, the assistant's chat engine and the tokenizer. */
 export interface ChatProviderServices {
     /** ModelController: which model is loaded, and when that changes. */
-    readonly models: {readonly model: ModelDescription | undefined; onDidChangeState(listener: () => void): vscode.Disposable};
+    readonly models: {readonly model: ModelDescription | undefined; onDidChangeState(listener: () => void): {dispose(): void}};
     /** The in-process chat the assistant uses (LocalChatBackend), shared so both use one context. */
     readonly chat: Pick<ChatBackend, "model" | "runTurn">;
     /** The loaded model's tokenizer; undefined when none is loaded. */
@@ -37,7 +37,7 @@ export class QuantPilotChatProvider implements LanguageModelChatProvider<LmModel
     private readonly changed = new vscode.EventEmitter<void>();
     readonly onDidChangeLanguageModelChatInformation = this.changed.event;
     private listed: string;
-    private readonly subscription: vscode.Disposable;
+    private readonly subscription: {dispose(): void};
 
     constructor(private readonly services: ChatProviderServices) {
         this.listed = this.currentKey();

@@ -16,7 +16,8 @@ export interface LanguageModelServices extends ChatProviderServices {
  * language model API, each only where this editor has the API: on an older one the part is
  * skipped with a log line, never an error.
  */
-export function registerLanguageModels(services: LanguageModelServices, lm: unknown = (vscode as {lm?: unknown}).lm): vscode.Disposable[] {
+export function registerLanguageModels(services: LanguageModelServices, editor: {readonly lm?: unknown} = vscode): vscode.Disposable[] {
+    const lm = editor.lm;
     const disposables: vscode.Disposable[] = [];
     const providerApi = languageModelProviderApi(lm);
     if (providerApi != null) {
