@@ -222,7 +222,7 @@ class Configuration implements vscode.WorkspaceConfiguration {
 }
 
 export const workspace = {
-    isTrusted: true,
+    isTrusted: true as boolean,
     getConfiguration(section?: string): vscode.WorkspaceConfiguration {
         return new Configuration(section ?? "");
     }
