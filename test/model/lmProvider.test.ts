@@ -12,7 +12,7 @@ import {silentLogger} from "../../src/util/logger";
 import {testModel} from "../helpers/testModels";
 import {
     CancellationTokenSource, LanguageModelChatMessageRole, LanguageModelChatToolMode, LanguageModelTextPart,
-    LanguageModelToolCallPart, LanguageModelToolResultPart
+    type LanguageModelToolCallPart, LanguageModelToolResultPart
 } from "../helpers/vscode/vscodeStub";
 
 const GREEDY = {temperature: 0, maxReplyTokens: 16};
