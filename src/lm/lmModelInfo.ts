@@ -24,7 +24,8 @@ export function lmModelInfo(model: ModelDescription, maxReplyTokens: number): Lm
     const where = model.runtime.gpu === false ? "CPU" : `${model.runtime.gpu}, ${model.runtime.gpuLayers} layers on the GPU`;
     return {
         id: model.fileName,
-        name: `${model.name ?? model.fileName.replace(/\.gguf$/i, "")} (QuantPilot)`,
+        // The editor's model picker shows the vendor (QuantPilot) next to it.
+        name: model.name ?? model.fileName.replace(/\.gguf$/i, ""),
         family: model.architecture,
         version: quantization,
         maxInputTokens: model.contextSize - maxOutputTokens,

@@ -9,6 +9,7 @@
  *   QUANTPILOT_TEST_LM_SCRIPT) and the model's own token count.
  * - QP_E2E_EDITOR=1.100 (default): no chat provider exists, the consumer finds no model, and
  *   nothing errors; the language model tools are registered all the same.
+ * On both, QuantPilot's readFile tool, invoked by the consumer, reads a workspace file.
  */
 import assert from "node:assert/strict";
 import {execFile} from "node:child_process";
@@ -40,6 +41,7 @@ interface ConsumerResult {
     withTool?: {text?: string; calls?: Array<{name: string; input: unknown}>; error?: string};
     tokenCountText?: string;
     tokenCount?: number;
+    readFileTool?: {text?: string; error?: string};
     error?: string;
 }
 
@@ -55,6 +57,7 @@ before(async () => {
     const consumerVsix = await packageVsix(join(temp, "consumer"), join(temp, "lm-consumer.vsix"));
     await writeFile(join(temp, "script.json"), JSON.stringify(SCRIPT));
     await mkdir(workspace);
+    await writeFile(join(workspace, "notes.txt"), "zebra-417\n");
     session = await startVsCode({
         name: "lmapi", vsixPath: vsixUnderTest(), workspaceDir: workspace,
         env: {QUANTPILOT_TEST_LM_SCRIPT: join(temp, "script.json")},
@@ -115,6 +118,7 @@ test(`language model API on editor ${editor}`, {timeout: 900_000}, async () => {
     await writeFile(join(session.artifactsDir, "lm-result.json"), JSON.stringify(result, null, 2));
     assert.equal(result.error, undefined);
     assert.deepEqual(result.tools, lmToolContributions().map((t) => t.name), "QuantPilot's language model tools are registered");
+    assert.deepEqual(result.readFileTool, {text: "notes.txt (lines 1-1 of 1):\nzebra-417"}, "a read-only tool runs for another extension without asking");
     const log = await session.readOutputChannel("QuantPilot") ?? "";
     assert.doesNotMatch(log, /\[error\].*Language model API/);
     if (editor === "1.100") {

@@ -72,7 +72,7 @@ test("the model info comes from the loaded model: context split between input an
     });
     const info = lmModelInfo(model, 1024);
     assert.deepEqual({...info, tooltip: undefined}, {
-        id: "qwen-q4.gguf", name: "Qwen 2.5 Coder (QuantPilot)", family: "qwen2", version: "Q4_K_M",
+        id: "qwen-q4.gguf", name: "Qwen 2.5 Coder", family: "qwen2", version: "Q4_K_M",
         maxInputTokens: 3072, maxOutputTokens: 1024, tooltip: undefined, detail: "Q4_K_M",
         capabilities: {imageInput: false, toolCalling: true}
     });

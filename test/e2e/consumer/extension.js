@@ -37,6 +37,18 @@ async function ask(model, text, options) {
     }
 }
 
+async function invokeTool(name, input) {
+    const source = new vscode.CancellationTokenSource();
+    try {
+        const result = await vscode.lm.invokeTool(name, {input, toolInvocationToken: undefined}, source.token);
+        return {text: result.content.map((part) => part instanceof vscode.LanguageModelTextPart ? part.value : JSON.stringify(part)).join("\n")};
+    } catch (err) {
+        return {error: err instanceof Error ? err.message : String(err)};
+    } finally {
+        source.dispose();
+    }
+}
+
 async function run() {
     const result = {
         editorVersion: vscode.version,
@@ -54,6 +66,7 @@ async function run() {
             result.tokenCountText = "function add(a, b) { return a + b; }";
             result.tokenCount = await model.countTokens(result.tokenCountText);
         }
+        result.readFileTool = await invokeTool("quantpilot_readFile", {path: "notes.txt"});
     } catch (err) {
         result.error = err instanceof Error ? err.message : String(err);
     }
