@@ -6,6 +6,7 @@ import {Config} from "../../src/config";
 import {lmToolContributions} from "../../src/lm/lmToolContributions";
 import {registerLanguageModels, type LanguageModelServices} from "../../src/lm/vscode/registerLanguageModels";
 import type {LanguageModelChatProvider} from "../../src/lm/vscode/lmProviderApi";
+import {externalTools} from "../../src/tools/vscode/externalTools";
 import {FakeLoader} from "../helpers/fakeModelLoader";
 import {recordingLogger} from "../helpers/recordingLogger";
 import {CancellationTokenSource, lm, ui, workspace} from "../helpers/vscode/vscodeStub";
@@ -82,4 +83,11 @@ test("the read tools refuse to run in Restricted Mode, and the comparison asks f
     await assert.rejects(Promise.resolve(compare.prepareInvocation!({input: {candidates: null, reference: null}}, token)), /no model loaded, so there are no quantizations of it to compare/);
     await assert.rejects(Promise.resolve(compare.invoke({input: {}, toolInvocationToken: undefined}, token)), /no model loaded/);
     assert.equal(s.abRuns.length, 0);
+});
+
+test("the assistant does not offer QuantPilot's own registered tools back to itself as other extensions' tools", () => {
+    const info = (name: string) => ({name, description: name, inputSchema: {type: "object", properties: {}}, tags: []});
+    lm.tools = [...lmToolContributions().map((t) => info(t.name)), info("otherExtension_lookUp")];
+    const offered = externalTools(new Set(["readFile"]), async () => true, 1000);
+    assert.deepEqual(offered.tools.map((t) => t.name), ["otherExtension_lookUp"]);
 });

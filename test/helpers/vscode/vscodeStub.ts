@@ -114,6 +114,7 @@ export const ui = {
         ui.settingWrites.length = 0;
         ui.settings.clear();
         ui.lmTools.clear();
+        lm.tools = [];
         workspace.isTrusted = true;
         ui.answer = () => undefined;
         ui.pick = () => undefined;
@@ -260,6 +261,8 @@ export class LanguageModelToolResult {
 }
 
 export const lm = {
+    /** What `lm.tools` lists (VS Code takes it from the extensions' package.json); a test fills it. */
+    tools: [] as vscode.LanguageModelToolInformation[],
     registerTool<T>(name: string, tool: vscode.LanguageModelTool<T>): vscode.Disposable {
         if (ui.lmTools.has(name))
             throw new Error(`a tool named ${name} is already registered`);
