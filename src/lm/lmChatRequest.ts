@@ -56,7 +56,7 @@ export async function runLmRequest(chat: Pick<ChatBackend, "model" | "runTurn">,
                 request.onToolCall({callId: event.part.id, ...tools.callerCall(event.part.name, event.part.params)});
         }
     });
-    request.log?.(`Language model API: request ended (${result.stopReason})`);
+    request.log?.(`Language model API: request ended (${result.stopReason}), ${result.turn.parts.filter((p) => p.type === "toolCall").length} tool calls`);
     throwIfFailed(result, request.signal);
 }
 

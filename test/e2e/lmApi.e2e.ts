@@ -29,8 +29,8 @@ import {testModel} from "../helpers/testModels";
 
 const execFileP = promisify(execFile);
 const CONSUMER_COMMAND = "LM Consumer: Ask QuantPilot's Model";
-/** Request 1 (plain) is the model's own; request 2 (with the tool) calls it. */
-const SCRIPT = {turns: [[], [qwenToolCallScript("get_weather", {city: "Oslo", unit: null})]]};
+/** Request 2 (with the tool) calls it; the others (plain, cancelled, after the cancel) are the model's own. */
+const SCRIPT = {turns: [[], [qwenToolCallScript("get_weather", {city: "Oslo", unit: null})], [], []]};
 
 interface ConsumerResult {
     editorVersion: string;
@@ -42,6 +42,8 @@ interface ConsumerResult {
     tokenCountText?: string;
     tokenCount?: number;
     readFileTool?: {text?: string; error?: string};
+    cancelled?: {textParts: number; ended: boolean; error?: string};
+    afterCancel?: {text?: string; error?: string};
     error?: string;
 }
 
@@ -134,4 +136,11 @@ test(`language model API on editor ${editor}`, {timeout: 900_000}, async () => {
     assert.equal(result.withTool?.error, undefined);
     assert.deepEqual(result.withTool?.calls?.map((c) => ({name: c.name, input: c.input})), [{name: "get_weather", input: {city: "Oslo"}}]);
     assert.equal(result.tokenCount, facts.tokens, "the count is the loaded model's own tokenizer's");
+    // A cancel stops the generation (the engine ends the turn as stopped) and the model serves the next request.
+    assert.ok(result.cancelled?.ended === true && (result.cancelled.textParts ?? 0) >= 1, JSON.stringify(result.cancelled));
+    const ends = [...log.matchAll(/Language model API: request ended \((\w+)\)/g)].map((m) => m[1]);
+    assert.equal(ends.length, 4, log);
+    assert.deepEqual([ends[1], ends[2]], ["toolCalls", "stopped"], "the tool request returned its call; the cancelled one stopped");
+    assert.equal(result.afterCancel?.error, undefined);
+    assert.ok((result.afterCancel?.text ?? "").length > 0);
 });

@@ -67,7 +67,7 @@ export class QuantPilotChatProvider implements LanguageModelChatProvider<LmModel
                 signal: cancellation.signal,
                 onText: (text) => progress.report(new vscode.LanguageModelTextPart(text)),
                 onToolCall: (call) => progress.report(new vscode.LanguageModelToolCallPart(call.callId, call.name, call.input)),
-                log: (line) => this.services.log.debug(line),
+                log: (line) => this.services.log.info(line),
                 ...(script != null ? {script} : {})
             });
         } catch (err) {

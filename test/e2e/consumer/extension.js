@@ -26,6 +26,26 @@ async function collect(response) {
     return out;
 }
 
+/** A request the caller cancels as soon as the first text arrives: the stream must end there. */
+async function askAndCancel(model, text) {
+    const source = new vscode.CancellationTokenSource();
+    const out = {textParts: 0, ended: false};
+    try {
+        const response = await model.sendRequest([vscode.LanguageModelChatMessage.User(text)], {}, source.token);
+        for await (const part of response.stream) {
+            if (part instanceof vscode.LanguageModelTextPart && out.textParts++ === 0)
+                source.cancel();
+        }
+        out.ended = true;
+    } catch (err) {
+        out.ended = true;
+        out.error = err instanceof Error ? err.message : String(err);
+    } finally {
+        source.dispose();
+    }
+    return out;
+}
+
 async function ask(model, text, options) {
     const source = new vscode.CancellationTokenSource();
     try {
@@ -65,6 +85,8 @@ async function run() {
             result.withTool = await ask(model, "What is the weather in Oslo?", {tools: [WEATHER_TOOL]});
             result.tokenCountText = "function add(a, b) { return a + b; }";
             result.tokenCount = await model.countTokens(result.tokenCountText);
+            result.cancelled = await askAndCancel(model, "Write a long story about a lighthouse.");
+            result.afterCancel = await ask(model, "Say hello again.", {});
         }
         result.readFileTool = await invokeTool("quantpilot_readFile", {path: "notes.txt"});
     } catch (err) {
