@@ -183,6 +183,14 @@ export async function packageVsix(extensionDir: string, outFile: string): Promis
     return outFile;
 }
 
+/**
+ * Where the user's settings go: User (the browser's user settings) and Machine (the server's
+ * "Remote" settings). VS Code 1.139 treats code-server's browser as a remote window, where settings
+ * of scope machine and machine-overridable (quantpilot.modelPath among them) count only from the
+ * Remote settings; 1.100 took them from User. Both are the user's own, never the workspace's.
+ */
+const SETTINGS_SCOPES = ["User", "Machine"] as const;
+
 const CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -275,7 +283,7 @@ export async function startVsCode(opts: StartOptions): Promise<VsCodeSession> {
     const userDataDir = join(tempDir, "user-data");
     const extensionsDir = join(tempDir, "extensions");
     const logsDir = join(userDataDir, "logs");
-    mkdirSync(join(userDataDir, "User"), {recursive: true});
+    for (const scope of SETTINGS_SCOPES) mkdirSync(join(userDataDir, scope), {recursive: true});
     mkdirSync(extensionsDir, {recursive: true});
     const settings = {
         "security.workspace.trust.enabled": opts.workspaceTrust === true,
@@ -289,7 +297,7 @@ export async function startVsCode(opts: StartOptions): Promise<VsCodeSession> {
         "git.enabled": false,
         ...opts.settings
     };
-    await writeFile(join(userDataDir, "User", "settings.json"), JSON.stringify(settings, null, 2));
+    for (const scope of SETTINGS_SCOPES) await writeFile(join(userDataDir, scope, "settings.json"), JSON.stringify(settings, null, 2));
     // An own config file, so code-server never writes ~/.config/code-server/config.yaml.
     const configFile = join(tempDir, "config.yaml");
     await writeFile(configFile, "auth: none\n");
