@@ -20,6 +20,8 @@ import {PanelHost} from "./panel/panelHost";
 import {LocalChatBackend} from "./engine/chat/localChatBackend";
 import {ServerJobs} from "./servers/vscode/serverJobs";
 import {ThreadTuning} from "./threads/vscode/threadTuning";
+import {registerLanguageModels} from "./lm/vscode/registerLanguageModels";
+import {lmTestScript} from "./lm/vscode/lmTestHooks";
 
 /**
  * Everything the extension owns, built in dependency order (each feature gets the few services it
@@ -56,9 +58,11 @@ export class QuantPilot implements vscode.Disposable {
         }), log, this.storageDir);
         const host = new ModelHost(this.engine, (path) => this.loadOptions(path));
         this.models = new ModelController(host, this.config, log);
+        // One in-process chat for the assistant and the language model API: one context on the model, not two.
+        const localChat = new LocalChatBackend(this.engine);
         this.servers = new ServerJobs({
             config: this.config, log, secrets: context.secrets, globalState: context.globalState, requests: this.engine.requests,
-            local: {completer: new LocalCompleter(this.engine), chat: new LocalChatBackend(this.engine), model: () => this.engine.model}
+            local: {completer: new LocalCompleter(this.engine), chat: localChat, model: () => this.engine.model}
         });
         this.completions = new QuantPilotInlineProvider(this.servers.completions, this.config, log, (summary) => {
             this.statusBar.setLastCompletion(summary);
@@ -81,6 +85,12 @@ export class QuantPilot implements vscode.Disposable {
             this.panel,
             registerAssistant(context, {chat: this.servers.chat, config: this.config, log}),
             this.servers,
+            ...registerLanguageModels({
+                models: this.models, chat: localChat, tokenizer: () => this.engine.loaded, log,
+                maxReplyTokens: () => this.config.get("assistant.maxReplyTokens"),
+                modelServices: this.modelServices, ab: this.ab,
+                ...lmTestScript()
+            }),
             this.models.onDidChangeState(() => {
                 this.completions.resetReports();
                 this.servers.localModelChanged();

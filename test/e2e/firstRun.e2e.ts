@@ -39,9 +39,12 @@ test("with no model, the status bar says so and a notification offers a file or 
     assert.match(offer, /Pick a GGUF model file, or create a small demo model/);
 });
 
+// What a person must read in it: which setting, the value they gave, why it is not used, and what is.
+const THREADS_WARNING = /quantpilot\.threads: -4 is below the minimum of 0; using 0/;
+
 test("a negative thread count gets one clear warning", async () => {
     const warning = await waitFor(async () => (await session.notifications()).find((n) => n.includes("quantpilot.threads")), "threads warning");
-    assert.match(warning, /-4 is not a whole number of at least 0; using 0/);
+    assert.match(warning, THREADS_WARNING);
 });
 
 test("Create Demo Model writes and loads a random-weights model labelled as such", async () => {
@@ -55,4 +58,13 @@ test("Create Demo Model writes and loads a random-weights model labelled as such
     await session.screenshot(join(RESULTS_DIR, "e2e", "first-run-demo-model.png"));
     const log = await session.readOutputChannel("QuantPilot");
     assert.match(log ?? "", /Loaded quantpilot-demo-random-weights\.gguf: qwen2, F16/);
+});
+
+test("the bad thread count is reported once, though loading the model read the setting again", async () => {
+    // Runs after the demo model loaded. The notification center merges identical toasts, so the
+    // count comes from the log, which gets a line per report.
+    const log = (await session.readOutputChannel("QuantPilot")) ?? "";
+    const reports = log.split("\n").filter((line) => line.includes("Setting quantpilot.threads:"));
+    assert.equal(reports.length, 1, `threads reports in the log:\n${reports.join("\n")}`);
+    assert.match(reports[0]!, THREADS_WARNING);
 });

@@ -24,7 +24,7 @@ export interface TextPart {
 /**
  * `running`: the tool runs; `awaiting`: it waits for the user to accept or run something;
  * `done` / `error`: it finished; `rejected`: the user said no; `cancelled`: stopped by the user;
- * `skipped`: not run (tools off, or the turn's tool-call limit was reached).
+ * `skipped`: not run (tools off, the turn's tool-call limit was reached, or the caller runs it).
  */
 export type ToolCallStatus = "running" | "awaiting" | "done" | "error" | "rejected" | "cancelled" | "skipped";
 

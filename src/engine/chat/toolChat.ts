@@ -1,4 +1,5 @@
-import type {ChatHistoryItem, ChatModelFunctions, LlamaChatResponse} from "node-llama-cpp";
+import {randomUUID} from "node:crypto";
+import type {ChatHistoryItem, ChatModelFunctions, LlamaChatResponse, LlamaChatResponseFunctionCall} from "node-llama-cpp";
 import {isAbortError} from "../../util/abort";
 import {SerialQueue} from "../../util/serialQueue";
 import {NoModelLoadedError} from "../errors";
@@ -38,9 +39,16 @@ export interface TurnRequest {
      * made to produce token by token (see createScriptedTokenBias).
      */
     readonly script?: readonly string[];
+    /**
+     * The caller runs the tools (VS Code's language model API): the turn ends at the first reply
+     * that calls any, with those calls recorded unrun (status `skipped`), and stop reason
+     * `toolCalls`. A history that ends with the assistant's calls and their results continues
+     * that reply. Default: false (the chat runs the tools itself).
+     */
+    readonly returnToolCalls?: boolean;
 }
 
-export type TurnStopReason = "done" | "stopped" | "toolRoundLimit" | "maxTokens" | "error";
+export type TurnStopReason = "done" | "stopped" | "toolRoundLimit" | "maxTokens" | "toolCalls" | "error";
 
 export interface TurnResult {
     readonly turn: AssistantTurn;
@@ -125,7 +133,7 @@ export class ToolChat {
     private async replies(session: ChatModelSession, request: TurnRequest, emit: TurnEmitter, signal: AbortSignal, toolsOffered: boolean): Promise<TurnStopReason> {
         const tools = toolsOffered ? fitTools(session, request.tools, emit) : [];
         const functions = toolsOffered ? toChatFunctions(tools) : undefined;
-        let history: ChatHistoryItem[] = [...toChatHistory(request.systemPrompt, request.history), {type: "model", response: []}];
+        let history = withOpenResponse(toChatHistory(request.systemPrompt, request.history));
         let contextWindow = session.windowMatches(request.history.slice(0, -1)) ? nextContextWindow(session.lastContextWindow, request.history) : undefined;
         const maxRounds = this.options.maxToolRounds ?? 8;
         for (let round = 0; ; round++) {
@@ -156,6 +164,10 @@ export class ToolChat {
                 if (response.metadata.stopReason === "maxTokens")
                     emit.notice("warning", "The reply reached its length limit and was cut off.");
                 return response.metadata.stopReason === "maxTokens" ? "maxTokens" : "done";
+            }
+            if (request.returnToolCalls === true) {
+                recordCalls(calls, emit, session.parallelCalls);
+                return "toolCalls";
             }
             const limitReached = round >= maxRounds;
             const ran = await runToolCalls(calls, {tools, emit, signal, parallel: session.parallelCalls, skip: limitReached, history, contextWindow});
@@ -218,6 +230,20 @@ function fitTools(session: ChatModelSession, tools: readonly ChatTool[], emit: T
     if (dropped > 0)
         emit.notice("info", `${dropped} tool${dropped > 1 ? "s" : ""} from other extensions left out: their descriptions do not fit in the model's context.`);
     return kept;
+}
+
+/** The history with the model's reply to continue: a new one after the user, else its last one (after tool results). */
+function withOpenResponse(history: ChatHistoryItem[]): ChatHistoryItem[] {
+    return history[history.length - 1]?.type === "model" ? history : [...history, {type: "model", response: []}];
+}
+
+/** Calls the caller runs: shown in the turn as they were made, not run here. */
+function recordCalls(calls: readonly LlamaChatResponseFunctionCall<ChatModelFunctions>[], emit: TurnEmitter, parallel: boolean): void {
+    for (const [i, call] of calls.entries())
+        emit.add({
+            type: "toolCall", id: randomUUID(), name: call.functionName, params: call.params ?? {}, status: "skipped",
+            ...(parallel && i === 0 ? {startsNewChunk: true} : {})
+        });
 }
 
 /** The last context window extended by the new user message, so its evaluated prefix is reused. */

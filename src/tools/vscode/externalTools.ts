@@ -3,6 +3,7 @@ import type {ChatTool} from "../../engine/chat/chatTool";
 import {dropOptionalNulls, toGrammarSchema} from "../grammarSchema";
 import {truncateText} from "../textContent";
 import {ToolError} from "../toolError";
+import {QUANTPILOT_LM_TOOL_PREFIX} from "../../lm/lmToolNames";
 
 /** Asks the user whether another extension's tool may run with this input. */
 export type ExternalToolApproval = (tool: string, input: string, callId: string, signal: AbortSignal) => Promise<boolean>;
@@ -55,10 +56,13 @@ export function externalTools(reserved: ReadonlySet<string>, approve: ExternalTo
     return {tools, skipped};
 }
 
-/** VS Code's own `*_internal` tools serve its built-in chat only; they are not offered. */
+/**
+ * VS Code's own `*_internal` tools serve its built-in chat only; QuantPilot's own (which it
+ * registers for other extensions) are built in already. Neither is offered.
+ */
 function availableTools(): readonly vscode.LanguageModelToolInformation[] {
     try {
-        return (vscode.lm?.tools ?? []).filter((tool) => !tool.name.endsWith("_internal"));
+        return (vscode.lm?.tools ?? []).filter((tool) => !tool.name.endsWith("_internal") && !tool.name.startsWith(QUANTPILOT_LM_TOOL_PREFIX));
     } catch {
         return []; // an editor without the language model tools API
     }

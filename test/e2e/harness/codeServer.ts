@@ -1,6 +1,7 @@
 /**
- * Drives a real VS Code 1.100.3 (code-server 4.100.3, installed by
- * scripts/setup-e2e.sh) in Debian's Chromium through playwright-core.
+ * Drives a real VS Code (code-server, installed by scripts/setup-e2e.sh) in Debian's Chromium
+ * through playwright-core. `QP_E2E_EDITOR` picks the editor (see editor.ts): `1.100` (default,
+ * VS Code 1.100.3) or `current` (the newest code-server that builds here).
  *
  * ```ts
  * const vs = await startVsCode({vsixPath, workspaceDir});
@@ -17,6 +18,7 @@ import {tmpdir} from "node:os";
 import {basename, dirname, join, resolve} from "node:path";
 import {promisify} from "node:util";
 import {chromium, type Browser, type Frame, type Page} from "playwright-core";
+import {editorInstall, type EditorId, type EditorInstall} from "./editor";
 
 const execFileP = promisify(execFile);
 
@@ -49,9 +51,13 @@ export interface StartOptions {
     viewport?: {width: number; height: number};
     /** code-server's `--log` level, which extensions' log output channels follow (e.g. "debug"). */
     logLevel?: "trace" | "debug" | "info";
+    /** Which editor to start; defaults to QP_E2E_EDITOR (see editor.ts). */
+    editor?: EditorId;
 }
 
 export interface VsCodeSession {
+    /** The editor this session runs (versions, Node.js). */
+    editor: EditorInstall;
     page: Page;
     browser: Browser;
     /** `http://127.0.0.1:PORT`. */
@@ -138,11 +144,14 @@ export function repoRoot(): string {
     return dir;
 }
 
-/** Path of the code-server launcher set up by scripts/setup-e2e.sh (or $QP_CODE_SERVER). */
-export function codeServerBin(): string {
-    const bin = process.env.QP_CODE_SERVER ?? join(repoRoot(), ".cache/code-server/node_modules/.bin/code-server");
-    if (!existsSync(bin)) throw new Error(`code-server not found at ${bin}; run scripts/setup-e2e.sh first`);
-    return bin;
+/** How to start code-server: the editor's node and entry script, or `$QP_CODE_SERVER` as a launcher. */
+export function codeServerCommand(editor: EditorInstall): {file: string; args: string[]} {
+    const launcher = process.env.QP_CODE_SERVER;
+    if (launcher) {
+        if (!existsSync(launcher)) throw new Error(`QP_CODE_SERVER=${launcher} does not exist`);
+        return {file: launcher, args: []};
+    }
+    return {file: editor.node, args: [editor.entry]};
 }
 
 type Truthy<T> = Exclude<T, false | null | undefined | 0 | "">;
@@ -173,6 +182,14 @@ export async function packageVsix(extensionDir: string, outFile: string): Promis
     });
     return outFile;
 }
+
+/**
+ * Where the user's settings go: User (the browser's user settings) and Machine (the server's
+ * "Remote" settings). VS Code 1.139 treats code-server's browser as a remote window, where settings
+ * of scope machine and machine-overridable (quantpilot.modelPath among them) count only from the
+ * Remote settings; 1.100 took them from User. Both are the user's own, never the workspace's.
+ */
+const SETTINGS_SCOPES = ["User", "Machine"] as const;
 
 const CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -239,9 +256,10 @@ async function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
     });
 }
 
-async function runCodeServer(what: string, args: string[], env: NodeJS.ProcessEnv, log: string): Promise<void> {
+async function runCodeServer(editor: EditorInstall, what: string, args: string[], env: NodeJS.ProcessEnv, log: string): Promise<void> {
+    const cmd = codeServerCommand(editor);
     try {
-        const {stdout, stderr} = await execFileP(codeServerBin(), args, {env, timeout: 120_000});
+        const {stdout, stderr} = await execFileP(cmd.file, [...cmd.args, ...args], {env, timeout: 120_000});
         await writeFile(log, stdout + stderr, {flag: "a"});
     } catch (e) {
         const err = e as {stdout?: string; stderr?: string; message: string};
@@ -255,8 +273,9 @@ async function runCodeServer(what: string, args: string[], env: NodeJS.ProcessEn
 /** Starts code-server with a fresh profile, installs the VSIX and opens the workspace in Chromium. */
 export async function startVsCode(opts: StartOptions): Promise<VsCodeSession> {
     const root = repoRoot();
+    const editor = editorInstall(root, opts.editor);
     const workspaceDir = resolve(opts.workspaceDir);
-    const artifactsDir = join(opts.resultsDir ?? join(root, "test-results/e2e"), `${opts.name ?? "session"}-${Date.now()}`);
+    const artifactsDir = join(opts.resultsDir ?? join(root, "test-results/e2e"), `${opts.name ?? "session"}-${editor.id}-${Date.now()}`);
     mkdirSync(artifactsDir, {recursive: true});
     const serverLogFile = join(artifactsDir, "code-server.log");
 
@@ -264,7 +283,7 @@ export async function startVsCode(opts: StartOptions): Promise<VsCodeSession> {
     const userDataDir = join(tempDir, "user-data");
     const extensionsDir = join(tempDir, "extensions");
     const logsDir = join(userDataDir, "logs");
-    mkdirSync(join(userDataDir, "User"), {recursive: true});
+    for (const scope of SETTINGS_SCOPES) mkdirSync(join(userDataDir, scope), {recursive: true});
     mkdirSync(extensionsDir, {recursive: true});
     const settings = {
         "security.workspace.trust.enabled": opts.workspaceTrust === true,
@@ -278,11 +297,11 @@ export async function startVsCode(opts: StartOptions): Promise<VsCodeSession> {
         "git.enabled": false,
         ...opts.settings
     };
-    await writeFile(join(userDataDir, "User", "settings.json"), JSON.stringify(settings, null, 2));
+    for (const scope of SETTINGS_SCOPES) await writeFile(join(userDataDir, scope, "settings.json"), JSON.stringify(settings, null, 2));
     // An own config file, so code-server never writes ~/.config/code-server/config.yaml.
     const configFile = join(tempDir, "config.yaml");
     await writeFile(configFile, "auth: none\n");
-    const env: NodeJS.ProcessEnv = {...process.env, ...opts.env};
+    const env: NodeJS.ProcessEnv = editor.env({...process.env, ...opts.env});
     delete env.PASSWORD;
     delete env.HASHED_PASSWORD;
     const common = ["--config", configFile, "--user-data-dir", userDataDir, "--extensions-dir", extensionsDir];
@@ -314,14 +333,16 @@ export async function startVsCode(opts: StartOptions): Promise<VsCodeSession> {
 
     try {
         const vsix = resolve(opts.vsixPath);
-        await runCodeServer(`installing ${vsix}`, [...common, "--install-extension", vsix, "--force"], env, serverLogFile);
+        await runCodeServer(editor, `installing ${vsix}`, [...common, "--install-extension", vsix, "--force"], env, serverLogFile);
 
         const port = await freeLoopbackPort();
         const baseUrl = `http://127.0.0.1:${port}`;
         const out = createWriteStream(serverLogFile, {flags: "a"});
+        const cmd = codeServerCommand(editor);
         child = spawn(
-            codeServerBin(),
+            cmd.file,
             [
+                ...cmd.args,
                 ...common,
                 "--auth", "none",
                 "--bind-addr", `127.0.0.1:${port}`,
@@ -354,7 +375,7 @@ export async function startVsCode(opts: StartOptions): Promise<VsCodeSession> {
         page.setDefaultTimeout(UI_TIMEOUT_MS);
         await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspaceDir)}`, {timeout: 60_000});
         await page.locator(".monaco-workbench").waitFor({timeout: WORKBENCH_TIMEOUT_MS});
-        const session = makeSession({page, browser, baseUrl, userDataDir, extensionsDir, serverLogFile, artifactsDir, logsDir, root, close});
+        const session = makeSession({editor, page, browser, baseUrl, userDataDir, extensionsDir, serverLogFile, artifactsDir, logsDir, root, close});
         // The workbench shows before the ext host has registered the extensions; until
         // then the palette answers "No matching commands" for contributed commands.
         await waitFor(
@@ -369,7 +390,7 @@ export async function startVsCode(opts: StartOptions): Promise<VsCodeSession> {
     }
 }
 
-type SessionParts = Pick<VsCodeSession, "page" | "browser" | "baseUrl" | "userDataDir" | "extensionsDir" | "serverLogFile" | "artifactsDir" | "logsDir" | "close"> & {
+type SessionParts = Pick<VsCodeSession, "editor" | "page" | "browser" | "baseUrl" | "userDataDir" | "extensionsDir" | "serverLogFile" | "artifactsDir" | "logsDir" | "close"> & {
     root: string;
 };
 
@@ -551,6 +572,7 @@ function makeSession(p: SessionParts): VsCodeSession {
     };
 
     return {
+        editor: p.editor,
         page,
         browser: p.browser,
         baseUrl: p.baseUrl,

@@ -91,6 +91,8 @@ export const ui = {
     statusBar: [] as string[],
     commands: [] as Array<{command: string; args: unknown[]}>,
     settingWrites: [] as Array<{key: string; value: unknown; target: vscode.ConfigurationTarget | boolean | null | undefined}>,
+    /** Language model tools registered through `lm.registerTool`, by name, while registered. */
+    lmTools: new Map<string, vscode.LanguageModelTool<unknown>>(),
     /** Setting values by full id ("quantpilot.modelPath"); unset ones read as undefined (the default applies). */
     settings: new Map<string, unknown>(),
     /** The button the user presses on a message; undefined closes it. Default: closes every message. */
@@ -111,13 +113,16 @@ export const ui = {
         ui.commands.length = 0;
         ui.settingWrites.length = 0;
         ui.settings.clear();
+        ui.lmTools.clear();
+        lm.tools = [];
+        workspace.isTrusted = true;
         ui.answer = () => undefined;
         ui.pick = () => undefined;
         ui.runCommand = () => undefined;
     }
 };
 
-class CancellationTokenSource {
+export class CancellationTokenSource {
     private readonly cancelled = new EventEmitter<void>();
     readonly token: vscode.CancellationToken = {isCancellationRequested: false, onCancellationRequested: this.cancelled.event};
 
@@ -218,7 +223,50 @@ class Configuration implements vscode.WorkspaceConfiguration {
 }
 
 export const workspace = {
+    isTrusted: true as boolean,
     getConfiguration(section?: string): vscode.WorkspaceConfiguration {
         return new Configuration(section ?? "");
     }
 } satisfies Partial<typeof vscode.workspace>;
+
+// The language model API's data classes and enums (VS Code 1.95+), and `lm` with tool
+// registration recorded in `ui.lmTools`. The 1.104 chat provider registration is not here: a
+// test adds it to an object of its own, as an editor that has it would.
+export const version = "1.100.0-stub";
+
+export enum LanguageModelChatMessageRole {
+    User = 1,
+    Assistant = 2
+}
+
+export enum LanguageModelChatToolMode {
+    Auto = 1,
+    Required = 2
+}
+
+export class LanguageModelTextPart {
+    constructor(public value: string) {}
+}
+
+export class LanguageModelToolCallPart {
+    constructor(public callId: string, public name: string, public input: object) {}
+}
+
+export class LanguageModelToolResultPart {
+    constructor(public callId: string, public content: unknown[]) {}
+}
+
+export class LanguageModelToolResult {
+    constructor(public content: unknown[]) {}
+}
+
+export const lm = {
+    /** What `lm.tools` lists (VS Code takes it from the extensions' package.json); a test fills it. */
+    tools: [] as vscode.LanguageModelToolInformation[],
+    registerTool<T>(name: string, tool: vscode.LanguageModelTool<T>): vscode.Disposable {
+        if (ui.lmTools.has(name))
+            throw new Error(`a tool named ${name} is already registered`);
+        ui.lmTools.set(name, tool as vscode.LanguageModelTool<unknown>);
+        return new Disposable(() => ui.lmTools.delete(name));
+    }
+};
