@@ -3,6 +3,7 @@ import {stat} from "node:fs/promises";
 import {join} from "node:path";
 import {AbService} from "./ab/vscode/abService";
 import {registerAssistant} from "./assistant/registerAssistant";
+import {readAssistantSettings} from "./assistant/assistantSettings";
 import {LocalCompleter} from "./completion/localCompleter";
 import {QuantPilotInlineProvider} from "./completion/vscode/inlineProvider";
 import {Config, type SettingProblem} from "./config";
@@ -59,7 +60,8 @@ export class QuantPilot implements vscode.Disposable {
         const host = new ModelHost(this.engine, (path) => this.loadOptions(path));
         this.models = new ModelController(host, this.config, log);
         // One in-process chat for the assistant and the language model API: one context on the model, not two.
-        const localChat = new LocalChatBackend(this.engine);
+        // Settings are read at every turn, as the server backends read them.
+        const localChat = new LocalChatBackend(this.engine, () => readAssistantSettings(this.config));
         this.servers = new ServerJobs({
             config: this.config, log, secrets: context.secrets, globalState: context.globalState, requests: this.engine.requests,
             local: {completer: new LocalCompleter(this.engine), chat: localChat, model: () => this.engine.model}

@@ -24,13 +24,13 @@ after(async () => {
     await testRuntime().dispose();
 });
 
-async function setup(env: Partial<NodeToolEnvironmentOptions> = {}, options: ToolChatOptions = {}) {
+async function setup(env: Partial<NodeToolEnvironmentOptions> = {}, options: () => ToolChatOptions = () => ({})) {
     const root = await realpath(await mkdtemp(join(tmpdir(), "qp-chat-")));
     await writeFile(join(root, "notes.txt"), `hello ${MARKER}\n`);
     const engine = newTestEngine();
     await engine.load(await testModel("tiny"), CHAT_LOAD);
     // The product's default temperature: scripted replies must come out the same under sampling.
-    const chat = new ToolChat(engine, {temperature: 0.8, maxReplyTokens: 200, ...options});
+    const chat = new ToolChat(engine, () => ({temperature: 0.8, maxReplyTokens: 200, ...options()}));
     const paths = new WorkspacePaths([{name: "ws", path: root}]);
     const tools = BUILTIN_TOOLS.map((t) => asChatTool(t, (call) => new NodeToolEnvironment({paths, signal: call.signal, ...env})));
     return {root, engine, chat, tools, close: async () => {
@@ -129,7 +129,10 @@ test("a stop while a change waits for approval cancels the call and writes nothi
 });
 
 test("tool-call rounds per turn are bounded: calls past the limit are recorded as not run", async () => {
-    const {chat, tools, close} = await setup({}, {maxToolRounds: 1});
+    // The limit is read when the turn starts (a settings change applies to the next turn).
+    let maxToolRounds = 8;
+    const {chat, tools, close} = await setup({}, () => ({maxToolRounds}));
+    maxToolRounds = 1;
     const read = qwenToolCallScript("readFile", {path: "notes.txt", startLine: null, endLine: null});
     const result = await chat.runTurn({systemPrompt: SYSTEM, history: [{role: "user", text: "read twice"}], tools, script: [read, read, "unreachable<|im_end|>"]});
     assert.equal(result.stopReason, "toolRoundLimit");
@@ -140,7 +143,7 @@ test("tool-call rounds per turn are bounded: calls past the limit are recorded a
 });
 
 test("a reply cut off in the middle of a call ends the turn with a warning, and nothing runs", async () => {
-    const {chat, tools, close} = await setup({}, {maxReplyTokens: 12});
+    const {chat, tools, close} = await setup({}, () => ({maxReplyTokens: 12}));
     const result = await chat.runTurn({
         systemPrompt: SYSTEM, history: [{role: "user", text: "read"}], tools,
         script: [qwenToolCallScript("readFile", {path: "notes.txt", startLine: null, endLine: null})]

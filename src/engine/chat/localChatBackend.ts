@@ -11,7 +11,7 @@ export interface LocalChatSource extends ChatModelSource {
 export class LocalChatBackend implements ChatBackend {
     private readonly chat: ToolChat;
 
-    constructor(private readonly source: LocalChatSource, options: ToolChatOptions = {}) {
+    constructor(private readonly source: LocalChatSource, options: ToolChatOptions | (() => ToolChatOptions) = {}) {
         this.chat = new ToolChat(source, options);
     }
 

@@ -75,7 +75,8 @@ export class ToolChat {
     private modelScope = new AbortController();
     private readonly subscription: {dispose(): void};
 
-    constructor(private readonly source: ChatModelSource, private readonly options: ToolChatOptions = {}) {
+    /** `options` may be a function: it is then read at the start of every turn, so settings apply live. */
+    constructor(private readonly source: ChatModelSource, private readonly options: ToolChatOptions | (() => ToolChatOptions) = {}) {
         this.subscription = source.onDidChangeModel(() => {
             // Stop the running turn now; its context goes with the old model.
             this.modelScope.abort();
@@ -135,17 +136,18 @@ export class ToolChat {
         const functions = toolsOffered ? toChatFunctions(tools) : undefined;
         let history = withOpenResponse(toChatHistory(request.systemPrompt, request.history));
         let contextWindow = session.windowMatches(request.history.slice(0, -1)) ? nextContextWindow(session.lastContextWindow, request.history) : undefined;
-        const maxRounds = this.options.maxToolRounds ?? 8;
+        const options = typeof this.options === "function" ? this.options() : this.options;
+        const maxRounds = options.maxToolRounds ?? 8;
         for (let round = 0; ; round++) {
             const script = request.script?.[round];
             const response = await session.chat.generateResponse(history, {
-                ...(functions != null ? {functions, documentFunctionParams: true, maxParallelFunctionCalls: this.options.maxParallelToolCalls ?? 4} : {}),
+                ...(functions != null ? {functions, documentFunctionParams: true, maxParallelFunctionCalls: options.maxParallelToolCalls ?? 4} : {}),
                 signal,
                 stopOnAbortSignal: true,
-                maxTokens: this.options.maxReplyTokens ?? 1024,
+                maxTokens: options.maxReplyTokens ?? 1024,
                 // A scripted reply is greedy: its end is forced by forbidding all but the end-of-generation
                 // tokens, and sampling could pick one (like <|fim_pad|>) that does not end a call section.
-                temperature: script != null ? 0 : this.options.temperature ?? 0.2,
+                temperature: script != null ? 0 : options.temperature ?? 0.2,
                 onTextChunk: (text) => emit.text(text),
                 ...(script != null ? {tokenBias: await createScriptedTokenBias(session.loaded.model, session.sequence, script)} : {}),
                 lastEvaluationContextWindow: {history: contextWindow, minimumOverlapPercentageToPreventContextShift: 0.5},
