@@ -95,8 +95,11 @@ export class ProbeProcess {
         return new ProbeProcess(child, limits);
     }
 
-    /** Probes one file; resolves with the outcome, or rejects with ProbeUnavailableError or an AbortError. */
-    run(request: Omit<ProbeRequest, "type">, signal?: AbortSignal): Promise<ProbeOutcome> {
+    /**
+     * Probes one file; resolves with the outcome, or rejects with ProbeUnavailableError or an AbortError.
+     * `onStage` hears each stage as the child enters it: entering one means the ones before it went through.
+     */
+    run(request: Omit<ProbeRequest, "type">, signal?: AbortSignal, onStage?: (stage: ProbeStage) => void): Promise<ProbeOutcome> {
         signal?.throwIfAborted();
         return new Promise<ProbeOutcome>((resolveOutcome, reject) => {
             let timer: NodeJS.Timeout | undefined;
@@ -121,8 +124,10 @@ export class ProbeProcess {
             const onAbort = () => settle(signal?.reason instanceof Error ? signal.reason : abortError());
             signal?.addEventListener("abort", onAbort, {once: true});
             this.listener = (message) => {
-                if (message.type === "stage")
+                if (message.type === "stage") {
                     arm();
+                    onStage?.(message.stage);
+                }
                 else if (message.type === "done")
                     settle({ok: true, chatWrapper: message.chatWrapper});
                 else if (message.type === "failed")
