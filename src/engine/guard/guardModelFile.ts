@@ -8,7 +8,8 @@ import {checkReadableFile, type ModelFileFacts} from "../modelFile";
 import {fileIdentity, hashHeader, type FileIdentity} from "./fileIdentity";
 import {ModelRejectedError} from "./modelRejectedError";
 import {ProbeProcess, ProbeUnavailableError, probeLimits, type ProbeOutcome} from "./probeProcess";
-import type {ProbeStage} from "./probeProtocol";
+import type {ProbeBackend, ProbeStage} from "./probeProtocol";
+import {prestartProbe, takeSpareProbe} from "./probeSpare";
 import {checkStructure, type StructureCheck} from "./structuralCheck";
 import {VerdictCache, type GuardVerdict} from "./verdictCache";
 
@@ -128,9 +129,26 @@ function engineKey(options: GuardOptions): string {
         `build ${options.engineBuild ?? "auto"}, rules ${GUARD_RULES_VERSION}`;
 }
 
-function startProbe(options: GuardOptions, fileSize: number): ProbeProcess | undefined {
+/**
+ * Starts a probe child ahead of the next guardModelFile with the same backend (the user is about to
+ * pick a file), so that a file not seen before waits only for the probe's own load.
+ */
+export function prepareModelProbe(options: Pick<GuardOptions, "gpu" | "engineBuild" | "log">): void {
     try {
-        return ProbeProcess.start({gpu: options.gpu ?? "auto", engineBuild: options.engineBuild ?? "auto"}, probeLimits(fileSize));
+        prestartProbe(probeBackend(options));
+    } catch (err) {
+        options.log?.warn(`Model check: ${(err as Error).message}; the probe starts when a file is loaded.`);
+    }
+}
+
+function probeBackend(options: Pick<GuardOptions, "gpu" | "engineBuild">): ProbeBackend {
+    return {gpu: options.gpu ?? "auto", engineBuild: options.engineBuild ?? "auto"};
+}
+
+function startProbe(options: GuardOptions, fileSize: number): ProbeProcess | undefined {
+    const backend = probeBackend(options);
+    try {
+        return takeSpareProbe(backend, probeLimits(fileSize)) ?? ProbeProcess.start(backend, probeLimits(fileSize));
     } catch (err) {
         options.log?.warn(`Model check: ${(err as Error).message}; checking the header only.`);
         return undefined;

@@ -74,7 +74,7 @@ export class ProbeProcess {
     /** Resident memory when loading began: the backend's own, not the file's. */
     private baselineRss: number | undefined;
 
-    private constructor(private readonly child: ChildProcess, private readonly limits: ProbeLimits) {
+    private constructor(private readonly child: ChildProcess, private limits: ProbeLimits) {
         child.stderr?.on("data", (chunk: Buffer) => this.stderr = (this.stderr + chunk.toString()).slice(-8000));
         child.on("message", (message: ProbeMessage) => this.onMessage(message));
         child.on("error", (err) => this.onExit(`it could not start (${err.message})`));
@@ -93,6 +93,34 @@ export class ProbeProcess {
             serialization: "json"
         });
         return new ProbeProcess(child, limits);
+    }
+
+    /** Started ahead of need (see probeSpare): it must not keep the process alive while it waits. */
+    waitInBackground(): this {
+        this.child.unref();
+        this.child.channel?.unref();
+        return this;
+    }
+
+    /** A spare put to work on a file of its own: its limits, and back to keeping the process alive. */
+    takeOn(limits: ProbeLimits): this {
+        this.limits = limits;
+        this.child.ref();
+        this.child.channel?.ref();
+        return this;
+    }
+
+    /** Resolves once the child's backend is up (or the child has ended): for measuring a spare's head start. */
+    whenReady(): Promise<void> {
+        return this.ready;
+    }
+
+    private readonly ready = new Promise<void>((resolve) => this.markReady = resolve);
+    private markReady: () => void = () => undefined;
+
+    /** Whether the child still runs (a spare whose backend failed to start has exited). */
+    get alive(): boolean {
+        return this.exitDescription == null && this.child.exitCode == null && this.child.signalCode == null;
     }
 
     /**
@@ -161,7 +189,9 @@ export class ProbeProcess {
     }
 
     private onMessage(message: ProbeMessage): void {
-        if (message.type === "stage") {
+        if (message.type === "ready")
+            this.markReady();
+        else if (message.type === "stage") {
             this.stage = message.stage;
             this.baselineRss ??= this.lastRss;
         }
@@ -173,6 +203,7 @@ export class ProbeProcess {
     }
 
     private onExit(how: string): void {
+        this.markReady();
         this.exitDescription ??= how;
         this.exitListener?.(how);
     }
