@@ -1,7 +1,9 @@
 /**
  * What the model guard costs on a first load and on a known file.
  *
- *   npm run bench:guard -- [--preset coder-0.5b] [--type Q4_K_M] [--reps 3] [--threads 1] [--json]
+ *   npm run bench:guard -- [--preset coder-0.5b] [--type Q4_K_M] [--file PATH] [--reps 3] [--threads 1] [--json]
+ *
+ * --file: a model file to load instead of the generated preset (for example a real download).
  *
  * Each measurement runs in a fresh process, so "first load" includes starting llama.cpp's backend,
  * as the extension's first load of a session does:
@@ -19,7 +21,7 @@ import {execFile} from "node:child_process";
 import {build} from "esbuild";
 import {mkdtemp, rm} from "node:fs/promises";
 import {cpus, tmpdir} from "node:os";
-import {join} from "node:path";
+import {basename, join} from "node:path";
 import {promisify} from "node:util";
 import {parseArgs} from "node:util";
 import {median} from "simple-statistics";
@@ -38,6 +40,7 @@ const {values} = parseArgs({
     options: {
         preset: {type: "string", default: "coder-0.5b"},
         type: {type: "string", default: "Q4_K_M"},
+        file: {type: "string"},
         reps: {type: "string", default: "3"},
         threads: {type: "string", default: "1"},
         json: {type: "boolean", default: false},
@@ -92,9 +95,7 @@ async function measure(entry: string, mode: Mode, model: string, storage: string
 }
 
 async function main(): Promise<void> {
-    if (!isGeneratedModelPreset(values.preset!))
-        throw new Error(`unknown preset ${values.preset}`);
-    const model = await quantizedTestModel(values.preset, values.type!);
+    const model = values.file ?? await generatedModel(values.preset!, values.type!);
     const entry = await bundle();
     const reps = Number(values.reps);
     const plain: number[] = [];
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
     }
     const result = {
         bench: "guard",
-        model: `${values.preset} ${values.type}`,
+        model: values.file != null ? basename(values.file) : `${values.preset} ${values.type}`,
         reps,
         threads: Number(values.threads),
         plainLoadMsMedian: round(median(plain)),
@@ -131,6 +132,12 @@ async function main(): Promise<void> {
         date: new Date().toISOString().slice(0, 10)
     };
     console.log(JSON.stringify(result));
+}
+
+function generatedModel(preset: string, type: string): Promise<string> {
+    if (!isGeneratedModelPreset(preset))
+        throw new Error(`unknown preset ${preset}`);
+    return quantizedTestModel(preset, type);
 }
 
 function round(ms: number): number {

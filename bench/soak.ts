@@ -116,6 +116,9 @@ interface Phase {
     readonly abRuns: number;
 }
 
+/** Memory after each pass (after a full GC): growth that levels off is caches filling, steady growth a leak. */
+const series: MemoryReading[] = [];
+
 async function runPhase(phase: Phase, typing: TypingLoad, switcher: Switcher, abRun: () => Promise<void>, keystrokesPerPass: number): Promise<void> {
     const switchEvery = phase.switches === 0 ? Infinity : Math.max(1, Math.floor(phase.passes * keystrokesPerPass / phase.switches));
     let sent = 0;
@@ -131,7 +134,9 @@ async function runPhase(phase: Phase, typing: TypingLoad, switcher: Switcher, ab
         const abHere = Math.floor((pass + 1) * phase.abRuns / phase.passes) - Math.floor(pass * phase.abRuns / phase.passes);
         for (let i = 0; i < abHere; i++)
             await abRun();
-        note(`  ${phase.name}: pass ${pass + 1}/${phase.passes}, ${JSON.stringify(typing.counts)}, rss ${round(process.memoryUsage().rss / 2 ** 20)} MB`);
+        const now = memory();
+        series.push(now);
+        note(`  ${phase.name}: pass ${pass + 1}/${phase.passes}, ${JSON.stringify(typing.counts)}, rss ${round(now.rssMb)} MB, heap ${round(now.heapMb)} MB`);
     }
     while (switched++ < phase.switches)
         switcher.switchNow();
@@ -208,6 +213,8 @@ async function main(): Promise<void> {
             heapWarmMb: round(warm.heapMb),
             heapEndMb: round(end.heapMb),
             heapGrowthPct: growthPct(warm.heapMb, end.heapMb),
+            rssByPassMb: series.map((m) => round(m.rssMb)),
+            heapByPassMb: series.map((m) => round(m.heapMb)),
             durationS: round((performance.now() - started) / 1000),
             errors: [...tally.errors, ...typing.errors].slice(0, 10)
         });
