@@ -72,10 +72,7 @@ async function childMain(mode: Mode, model: string, storage: string, threads: nu
         const engine = new LocalEngine(runtime, silentLogger, {guardStorageDir: storage, ...(mode === "plain" ? {checkModelFile: withoutGuard} : {})});
         if (mode === "primed") {
             engine.prepareGuard("cpu");
-            // The spare does not keep a process alive by itself (it waits in the background).
-            const keepAlive = setInterval(() => undefined, 1000);
             await spareProbeReady();
-            clearInterval(keepAlive);
         }
         const started = performance.now();
         await engine.load(model, {gpu: "cpu", threads, contextSize: 1024});

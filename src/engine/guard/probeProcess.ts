@@ -115,8 +115,9 @@ export class ProbeProcess {
         return this.ready;
     }
 
-    private readonly ready = new Promise<void>((resolve) => this.markReady = resolve);
+    // In this order: field initializers run top to bottom, and the promise's executor sets markReady.
     private markReady: () => void = () => undefined;
+    private readonly ready = new Promise<void>((resolve) => this.markReady = resolve);
 
     /** Whether the child still runs (a spare whose backend failed to start has exited). */
     get alive(): boolean {

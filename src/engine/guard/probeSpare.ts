@@ -43,6 +43,14 @@ export function disposeSpareProbe(): void {
 }
 
 /** Resolves once the spare's backend is up (at once when there is none). */
-export function spareProbeReady(): Promise<void> {
-    return spare?.probe.whenReady() ?? Promise.resolve();
+export async function spareProbeReady(): Promise<void> {
+    if (spare == null)
+        return;
+    // Whoever waits keeps the process alive; the spare alone does not.
+    const keepAlive = setInterval(() => undefined, 60_000);
+    try {
+        await spare.probe.whenReady();
+    } finally {
+        clearInterval(keepAlive);
+    }
 }
