@@ -31,16 +31,21 @@ export class QuantPilotReplay {
     readonly document: TraceDocument;
     private shown = "";
 
-    constructor(engine: CompletionBackend, settings: CompletionSettings, private readonly trace: TypingTrace) {
-        this.service = new CompletionService(engine, () => settings, silentLogger);
+    /** `service`: one that outlives this replay (the editor keeps one for the session). Default: a new one. */
+    constructor(engine: CompletionBackend, settings: CompletionSettings, private readonly trace: TypingTrace, service?: CompletionService) {
+        this.service = service ?? new CompletionService(engine, () => settings, silentLogger);
         this.document = new TraceDocument(trace.file.text);
         this.window = {...DEFAULT_TEXT_WINDOW, ...settings.window};
     }
 
     private readonly window: TextWindow;
 
-    /** Applies the event; returns the sample when it asked for a suggestion. */
-    async step(index: number, event: TraceEvent): Promise<Sample | undefined> {
+    /**
+     * Applies the event; returns the sample when it asked for a suggestion. The document changes
+     * before the first await, so a caller that types on without awaiting replays a keystroke that
+     * `signal` may cancel, as the editor cancels an inline request when the next key comes.
+     */
+    async step(index: number, event: TraceEvent, signal?: AbortSignal): Promise<Sample | undefined> {
         this.document.apply(event, this.shown);
         if (event.op === "visit") {
             this.visit(event.file, event.line);
@@ -51,9 +56,11 @@ export class QuantPilotReplay {
             return undefined;
         }
         const startedAt = performance.now();
-        const answer = await this.service.suggest(this.request());
+        const answer = await this.service.suggest(this.request(), signal);
         const latencyMs = performance.now() - startedAt;
-        this.shown = answer?.texts[0] ?? "";
+        // A cancelled request showed nothing, so what is on screen stays.
+        if (answer != null || signal == null)
+            this.shown = answer?.texts[0] ?? "";
         return {
             event: index,
             latencyMs,

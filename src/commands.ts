@@ -55,6 +55,8 @@ export function registerCommands(qp: QuantPilot): vscode.Disposable[] {
 }
 
 async function selectModelFile(qp: QuantPilot): Promise<void> {
+    // The guard's probe starts while the user looks for the file.
+    qp.engine.prepareGuard(qp.config.gpu);
     const picked = await vscode.window.showOpenDialog({
         title: "Select a GGUF model",
         canSelectMany: false,

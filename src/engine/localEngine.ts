@@ -1,15 +1,18 @@
 import {freemem} from "node:os";
-import type {Llama, LlamaModel} from "node-llama-cpp";
+import type {Llama, LlamaContext, LlamaModel} from "node-llama-cpp";
 import type {Logger} from "../util/logger";
-import {abortError, isAbortError} from "../util/abort";
+import {abortError, anySignal, isAbortError} from "../util/abort";
 import type {ModelDescription} from "./modelDescription";
-import {ModelLoadError, isUserFacingEngineError} from "./errors";
+import {ModelLoadError, NotEnoughMemoryError, isUserFacingEngineError} from "./errors";
 import {LoadedModel} from "./loadedModel";
 import type {LlamaRuntime} from "./llamaRuntime";
 import type {GpuSetting} from "./engineSettings";
-import {guardModelFile, type GuardedModelFile, type GuardOptions} from "./guard/guardModelFile";
+import {guardModelFile, prepareModelProbe, type GuardedModelFile, type GuardOptions} from "./guard/guardModelFile";
+import {disposeSpareProbe} from "./guard/probeSpare";
+import {GuardGates} from "./guard/guardGates";
 import {chatWrapperFor} from "./guard/safeChatWrapper";
 import {checkMemoryFits} from "./memoryFit";
+import {releaseFreedMemory} from "./releaseFreedMemory";
 import {RequestMetricsSink} from "./requestMetrics";
 import {useServingThreads} from "../threads/applyThreads";
 
@@ -88,23 +91,23 @@ export class LocalEngine implements ModelLoader {
     }
 
     async load(path: string, options: LoadOptions, progress: LoadProgress = {}): Promise<ModelDescription> {
-        // The backend comes up while the guard checks the file; only the guard lets llama.cpp see it.
+        // The backend comes up while the guard checks the file; only the guard lets llama.cpp see it,
+        // one step at a time: the weights once the probe has loaded them, a context once it made one.
         const backend = this.runtime.get(options.gpu);
         backend.catch(() => undefined);
-        const facts = await (this.options.checkModelFile ?? guardModelFile)(path, {
+        const gates = new GuardGates(this.options.checkModelFile ?? guardModelFile, path, {
             gpu: options.gpu, engineBuild: this.runtime.engineBuildSetting, threads: options.threads, signal: progress.signal, log: this.log,
             ...(this.options.guardStorageDir != null ? {storageDir: this.options.guardStorageDir} : {})
         });
-        if (facts.chatTemplateNotice != null)
-            this.log.warn(`${facts.fileName}: ${facts.chatTemplateNotice}`);
+        const headerFacts = await gates.weights;
         const llama = await backend;
         const startedAt = performance.now();
-        await checkMemoryFits(llama, facts, options.contextSize, this.freeMemory());
+        await this.checkFits(llama, headerFacts, options.contextSize, gates);
         progress.signal?.throwIfAborted();
-        const model = await this.loadWeights(llama, facts, progress);
+        const model = await this.loadWeights(llama, headerFacts, progress, gates);
         let next: LoadedModel;
         try {
-            next = await this.prepare(llama, model, facts, options, startedAt);
+            next = await this.prepare(llama, model, gates, options, startedAt);
         } catch (err) {
             await model.dispose();
             throw err;
@@ -122,6 +125,14 @@ export class LocalEngine implements ModelLoader {
         return next.description;
     }
 
+    /**
+     * Gets the model guard's probe ready ahead of a load (its child process and backend started),
+     * for when the user is about to pick a file: a file not seen before then loads sooner.
+     */
+    prepareGuard(gpu: GpuSetting): void {
+        prepareModelProbe({gpu, engineBuild: this.runtime.engineBuildSetting, log: this.log});
+    }
+
     async unload(): Promise<void> {
         const previous = this.active;
         if (previous == null)
@@ -129,23 +140,45 @@ export class LocalEngine implements ModelLoader {
         this.active = undefined;
         this.emit();
         await previous.dispose();
+        await releaseFreedMemory();
         this.log.info(`Unloaded ${previous.description.fileName}`);
     }
 
     async dispose(): Promise<void> {
+        disposeSpareProbe();
         await this.unload();
         this.listeners.clear();
     }
 
-    private async loadWeights(llama: Llama, facts: GuardedModelFile, progress: LoadProgress): Promise<LlamaModel> {
+    /**
+     * Whether the model fits in free memory. While the probe still runs it holds a copy of the
+     * weights; when that is what makes them not fit, the answer waits until the probe has ended.
+     */
+    private async checkFits(llama: Llama, facts: GuardedModelFile, contextSize: number, gates: GuardGates): Promise<void> {
+        try {
+            await checkMemoryFits(llama, facts, contextSize, this.freeMemory());
+        } catch (err) {
+            if (!(err instanceof NotEnoughMemoryError))
+                throw err;
+            await gates.verdict;
+            await checkMemoryFits(llama, facts, contextSize, this.freeMemory());
+        }
+    }
+
+    /** The weights, read while the probe goes on; a refusal by the guard stops the read. */
+    private async loadWeights(llama: Llama, facts: GuardedModelFile, progress: LoadProgress, gates: GuardGates): Promise<LlamaModel> {
+        const refused = new AbortController();
+        gates.verdict.catch(() => refused.abort());
         try {
             return await llama.loadModel({
                 modelPath: facts.path,
                 gpuLayers: llama.gpu === false ? 0 : "auto",
-                ...(progress.signal != null ? {loadSignal: progress.signal} : {}),
+                loadSignal: anySignal([progress.signal, refused.signal]),
                 ...(progress.onProgress != null ? {onLoadProgress: progress.onProgress} : {})
             });
         } catch (err) {
+            if (refused.signal.aborted)
+                await gates.verdict; // throws the guard's reason
             throw translateLoadError(facts.path, err, progress.signal);
         }
     }
@@ -153,17 +186,20 @@ export class LocalEngine implements ModelLoader {
     private async prepare(
         llama: Llama,
         model: LlamaModel,
-        facts: GuardedModelFile,
+        gates: GuardGates,
         options: LoadOptions,
         startedAt: number
     ): Promise<LoadedModel> {
-        const contextSize = Math.max(256, Math.min(options.contextSize, model.trainContextSize));
-        let context;
+        const context = await this.createContext(model, gates, options);
+        let facts: GuardedModelFile;
         try {
-            context = await model.createContext({contextSize, threads: options.threads, sequences: 1});
+            facts = await gates.verdict;
         } catch (err) {
-            throw translateLoadError(facts.path, err, undefined);
+            await context.dispose();
+            throw err;
         }
+        if (facts.chatTemplateNotice != null)
+            this.log.warn(`${facts.fileName}: ${facts.chatTemplateNotice}`);
         useServingThreads(context, {prompt: options.threads, decode: options.decodeThreads ?? options.threads});
         const wrapper = await chatWrapperFor(model, facts);
         const infill = model.tokens.infill;
@@ -186,6 +222,17 @@ export class LocalEngine implements ModelLoader {
         return new LoadedModel(description, model, context);
     }
 
+    /** The serving context, made once the probe has made one on the same weights. */
+    private async createContext(model: LlamaModel, gates: GuardGates, options: LoadOptions): Promise<LlamaContext> {
+        await gates.context;
+        const contextSize = Math.max(256, Math.min(options.contextSize, model.trainContextSize));
+        try {
+            return await model.createContext({contextSize, threads: options.threads, sequences: 1});
+        } catch (err) {
+            throw translateLoadError((await gates.weights).path, err, undefined);
+        }
+    }
+
     /** Disposes the model that was replaced, after its in-flight requests have stopped. */
     private async retire(previous: LoadedModel | undefined, llama: Llama): Promise<void> {
         if (previous == null)
@@ -194,6 +241,7 @@ export class LocalEngine implements ModelLoader {
         const previousLlama = previous.model.llama;
         if (previousLlama !== llama)
             await this.runtime.release(previousLlama);
+        await releaseFreedMemory();
     }
 
     private emit(): void {

@@ -8,6 +8,8 @@ import {checkReadableFile, type ModelFileFacts} from "../modelFile";
 import {fileIdentity, hashHeader, type FileIdentity} from "./fileIdentity";
 import {ModelRejectedError} from "./modelRejectedError";
 import {ProbeProcess, ProbeUnavailableError, probeLimits, type ProbeOutcome} from "./probeProcess";
+import type {ProbeBackend, ProbeStage} from "./probeProtocol";
+import {prestartProbe, takeSpareProbe} from "./probeSpare";
 import {checkStructure, type StructureCheck} from "./structuralCheck";
 import {VerdictCache, type GuardVerdict} from "./verdictCache";
 
@@ -28,7 +30,22 @@ export interface GuardOptions {
     readonly signal?: AbortSignal;
     /** Where a probe that could not run is reported. Default: nowhere. */
     readonly log?: Logger;
+    /**
+     * Told, with the header's facts, when the probe has gone through a step of the load: "weights"
+     * (the weights loaded) and then "context" (a context was made on them). A caller may do that
+     * same step itself from then on, while the probe goes on to decode, tokenize and render the
+     * template; it must not run anything further (decode, tokenize, chat template) before
+     * guardModelFile resolves, must use the facts it resolves with, and must drop what it loaded
+     * if it rejects. Not called when the verdict comes without a probe (remembered, header only).
+     */
+    readonly onProven?: (step: ProvenStep, facts: GuardedModelFile) => void;
 }
+
+/** Steps of a load the probe has shown a file survives, in order. */
+export type ProvenStep = "weights" | "context";
+
+/** The probe stage whose start means a step of the load went through. */
+const PROVEN_BY_STAGE: Partial<Record<ProbeStage, ProvenStep>> = {context: "weights", decode: "context"};
 
 /** A model file the guard lets llama.cpp load in this process. */
 export interface GuardedModelFile extends ModelFileFacts {
@@ -58,7 +75,7 @@ export async function guardModelFile(path: string, options: GuardOptions = {}): 
         const structure = await checkStructure(path, signal);
         if (probe == null)
             return guarded(path, acceptance(structure, undefined), "header");
-        const outcome = await runProbe(probe, identity, structure, options);
+        const outcome = await runProbe(probe, path, identity, structure, options);
         if (outcome == null)
             return guarded(path, acceptance(structure, undefined), "header");
         const verdict = outcome.ok ? acceptance(structure, outcome.templateProblem) : {accepted: false, reason: outcome.reason};
@@ -112,9 +129,26 @@ function engineKey(options: GuardOptions): string {
         `build ${options.engineBuild ?? "auto"}, rules ${GUARD_RULES_VERSION}`;
 }
 
-function startProbe(options: GuardOptions, fileSize: number): ProbeProcess | undefined {
+/**
+ * Starts a probe child ahead of the next guardModelFile with the same backend (the user is about to
+ * pick a file), so that a file not seen before waits only for the probe's own load.
+ */
+export function prepareModelProbe(options: Pick<GuardOptions, "gpu" | "engineBuild" | "log">): void {
     try {
-        return ProbeProcess.start({gpu: options.gpu ?? "auto", engineBuild: options.engineBuild ?? "auto"}, probeLimits(fileSize));
+        prestartProbe(probeBackend(options));
+    } catch (err) {
+        options.log?.warn(`Model check: ${(err as Error).message}; the probe starts when a file is loaded.`);
+    }
+}
+
+function probeBackend(options: Pick<GuardOptions, "gpu" | "engineBuild">): ProbeBackend {
+    return {gpu: options.gpu ?? "auto", engineBuild: options.engineBuild ?? "auto"};
+}
+
+function startProbe(options: GuardOptions, fileSize: number): ProbeProcess | undefined {
+    const backend = probeBackend(options);
+    try {
+        return takeSpareProbe(backend, probeLimits(fileSize)) ?? ProbeProcess.start(backend, probeLimits(fileSize));
     } catch (err) {
         options.log?.warn(`Model check: ${(err as Error).message}; checking the header only.`);
         return undefined;
@@ -122,9 +156,15 @@ function startProbe(options: GuardOptions, fileSize: number): ProbeProcess | und
 }
 
 /** The probe's outcome, or undefined when it could not run (then the header checks decide, and nothing is cached). */
-async function runProbe(probe: ProbeProcess, identity: FileIdentity, structure: StructureCheck, options: GuardOptions): Promise<ProbeOutcome | undefined> {
+async function runProbe(probe: ProbeProcess, path: string, identity: FileIdentity, structure: StructureCheck, options: GuardOptions): Promise<ProbeOutcome | undefined> {
     try {
-        return await probe.run({path: identity.realPath, threads: options.threads ?? 1, renderTemplate: structure.templateProblem == null}, options.signal);
+        const onProven = options.onProven;
+        const onStage = onProven == null ? undefined : (stage: ProbeStage) => {
+            const step = PROVEN_BY_STAGE[stage];
+            if (step != null)
+                onProven(step, guarded(path, acceptance(structure, undefined), "probe"));
+        };
+        return await probe.run({path: identity.realPath, threads: options.threads ?? 1, renderTemplate: structure.templateProblem == null}, options.signal, onStage);
     } catch (err) {
         if (!(err instanceof ProbeUnavailableError))
             throw err;

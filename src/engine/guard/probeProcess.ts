@@ -74,7 +74,7 @@ export class ProbeProcess {
     /** Resident memory when loading began: the backend's own, not the file's. */
     private baselineRss: number | undefined;
 
-    private constructor(private readonly child: ChildProcess, private readonly limits: ProbeLimits) {
+    private constructor(private readonly child: ChildProcess, private limits: ProbeLimits) {
         child.stderr?.on("data", (chunk: Buffer) => this.stderr = (this.stderr + chunk.toString()).slice(-8000));
         child.on("message", (message: ProbeMessage) => this.onMessage(message));
         child.on("error", (err) => this.onExit(`it could not start (${err.message})`));
@@ -95,8 +95,40 @@ export class ProbeProcess {
         return new ProbeProcess(child, limits);
     }
 
-    /** Probes one file; resolves with the outcome, or rejects with ProbeUnavailableError or an AbortError. */
-    run(request: Omit<ProbeRequest, "type">, signal?: AbortSignal): Promise<ProbeOutcome> {
+    /** Started ahead of need (see probeSpare): it must not keep the process alive while it waits. */
+    waitInBackground(): this {
+        this.child.unref();
+        this.child.channel?.unref();
+        return this;
+    }
+
+    /** A spare put to work on a file of its own: its limits, and back to keeping the process alive. */
+    takeOn(limits: ProbeLimits): this {
+        this.limits = limits;
+        this.child.ref();
+        this.child.channel?.ref();
+        return this;
+    }
+
+    /** Resolves once the child's backend is up (or the child has ended): for measuring a spare's head start. */
+    whenReady(): Promise<void> {
+        return this.ready;
+    }
+
+    // In this order: field initializers run top to bottom, and the promise's executor sets markReady.
+    private markReady: () => void = () => undefined;
+    private readonly ready = new Promise<void>((resolve) => this.markReady = resolve);
+
+    /** Whether the child still runs (a spare whose backend failed to start has exited). */
+    get alive(): boolean {
+        return this.exitDescription == null && this.child.exitCode == null && this.child.signalCode == null;
+    }
+
+    /**
+     * Probes one file; resolves with the outcome, or rejects with ProbeUnavailableError or an AbortError.
+     * `onStage` hears each stage as the child enters it: entering one means the ones before it went through.
+     */
+    run(request: Omit<ProbeRequest, "type">, signal?: AbortSignal, onStage?: (stage: ProbeStage) => void): Promise<ProbeOutcome> {
         signal?.throwIfAborted();
         return new Promise<ProbeOutcome>((resolveOutcome, reject) => {
             let timer: NodeJS.Timeout | undefined;
@@ -121,8 +153,10 @@ export class ProbeProcess {
             const onAbort = () => settle(signal?.reason instanceof Error ? signal.reason : abortError());
             signal?.addEventListener("abort", onAbort, {once: true});
             this.listener = (message) => {
-                if (message.type === "stage")
+                if (message.type === "stage") {
                     arm();
+                    onStage?.(message.stage);
+                }
                 else if (message.type === "done")
                     settle(message.templateProblem != null
                         ? {ok: true, chatWrapper: message.chatWrapper, templateProblem: message.templateProblem}
@@ -158,7 +192,9 @@ export class ProbeProcess {
     }
 
     private onMessage(message: ProbeMessage): void {
-        if (message.type === "stage") {
+        if (message.type === "ready")
+            this.markReady();
+        else if (message.type === "stage") {
             this.stage = message.stage;
             this.baselineRss ??= this.lastRss;
         }
@@ -170,6 +206,7 @@ export class ProbeProcess {
     }
 
     private onExit(how: string): void {
+        this.markReady();
         this.exitDescription ??= how;
         this.exitListener?.(how);
     }
