@@ -144,7 +144,7 @@ test("a completion's speed shows on the Model tab after the panel was hidden and
     await session.page.keyboard.press("Control+End");
     await session.typeText("def mul(a, b):\n");
     await session.triggerInlineSuggest();
-    await session.page.waitForTimeout(3000);
+    await waitFor(() => session.ghostText(), "the completion's ghost text", 60_000);
     const frame = await panel(); // clicking its tab shows it again: the webview reloads and says `ready`
     await frame.locator("[data-testid=tab-model]").click();
     const ttft = await waitFor(async () => frame.locator("[data-testid=last-ttft]").textContent().catch(() => null), "the last request's time to first token", 30_000);
@@ -164,15 +164,17 @@ test("a completion's speed shows on the Model tab after the panel was hidden and
 
 test("the panel follows the light and high contrast themes", async () => {
     for (const [theme, kind, name] of [
-        ["Default Light Modern", "vscode-light", "panel-light"],
+        // Picker labels: 1.100 shows "Default Light Modern", 1.139 "Light Modern"; the filter matches both.
+        ["Light Modern", "vscode-light", "panel-light"],
         ["Dark High Contrast", "vscode-high-contrast", "panel-high-contrast"],
-        ["Default Dark Modern", "vscode-dark", undefined]
+        ["Dark Modern", "vscode-dark", undefined]
     ] as const) {
         await pickColorTheme(theme);
         const frame = await panel();
         await waitFor(() => frame.evaluate((k) => document.body.classList.contains(k), kind), `the ${theme} theme in the panel`);
         if (name != null) {
-            await session.page.waitForTimeout(1500);
+            // The workbench fades colours in: shoot once its transitions are over.
+            await waitFor(() => session.page.evaluate(() => document.getAnimations().length === 0), "the theme's transitions to end");
             await shoot(name);
         }
     }
@@ -185,8 +187,9 @@ test("the panel survives a window reload, on the tab it was showing", async () =
     assert.equal(await before.evaluate(() => document.body.dataset.tab), "quantization");
     // Reload the way a user does: the workbench saves editor state (the webview's too) first.
     await focusWorkbench();
+    const reloaded = session.page.waitForEvent("load", {timeout: 120_000});
     await session.runCommand("Developer: Reload Window");
-    await session.page.waitForTimeout(3000);
+    await reloaded;
     await session.page.locator(".monaco-workbench").waitFor({timeout: 120_000});
     const frame = await waitFor(async () => {
         const f = await panel();
