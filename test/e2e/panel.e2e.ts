@@ -152,7 +152,9 @@ test("a completion's speed shows on the Model tab after the panel was hidden and
     assert.match(await frame.locator("[data-testid=model-memory-total]").textContent() ?? "", /\d+(\.\d+)? MB/);
     await shoot("panel-model");
     await frame.locator("[data-testid=tab-machine]").click();
-    await session.page.waitForTimeout(10_000); // let the chart fill a little for the picture
+    // Let the chart fill a little for the picture: a few seconds of samples.
+    const chart = frame.locator("[data-testid=machine-chart]");
+    await waitFor(async () => Number(await chart.getAttribute("data-points", {timeout: 1_000})) >= 6, "six samples in the machine chart", 60_000);
     await shoot("panel-machine");
     // The README's picture is replaced only on request, so a test run leaves the source tree clean.
     const readmePicture = join(REPO_ROOT, "media", "screenshots", "panel.png");

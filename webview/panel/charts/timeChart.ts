@@ -46,6 +46,8 @@ export class TimeChart {
     /** Times in epoch seconds; one array of values per series, null where there was none. */
     setData(times: readonly number[], values: ReadonlyArray<ReadonlyArray<number | null>>): void {
         this.data = [times as number[], ...values.map((v) => v as Array<number | null>)];
+        // How many points are drawn, for whoever waits on the chart (the e2e test's screenshot).
+        this.element.dataset.points = String(times.length);
         if (this.plot == null)
             this.build();
         else
