@@ -12,6 +12,8 @@ import {chatWrapperFor} from "./guard/safeChatWrapper";
 import {checkMemoryFits} from "./memoryFit";
 import {RequestMetricsSink} from "./requestMetrics";
 import {useServingThreads} from "../threads/applyThreads";
+import {loadSpeculation} from "./speculative/loadSpeculation";
+import type {SpeculationOptions} from "./speculative/speculation";
 
 export interface LoadOptions {
     readonly gpu: GpuSetting;
@@ -21,6 +23,8 @@ export interface LoadOptions {
     readonly decodeThreads?: number;
     /** Tokens; clamped to what the model was trained on. */
     readonly contextSize: number;
+    /** Speculative decoding. Default: off (no predictor on the sequence). */
+    readonly speculation?: SpeculationOptions;
 }
 
 export interface LoadProgress {
@@ -99,12 +103,13 @@ export class LocalEngine implements ModelLoader {
             this.log.warn(`${facts.fileName}: ${facts.chatTemplateNotice}`);
         const llama = await backend;
         const startedAt = performance.now();
-        await checkMemoryFits(llama, facts, options.contextSize, this.freeMemory());
+        const freeRamBytes = this.freeMemory();
+        await checkMemoryFits(llama, facts, options.contextSize, freeRamBytes);
         progress.signal?.throwIfAborted();
         const model = await this.loadWeights(llama, facts, progress);
         let next: LoadedModel;
         try {
-            next = await this.prepare(llama, model, facts, options, startedAt);
+            next = await this.prepare(llama, model, facts, options, {startedAt, freeRamBytes, signal: progress.signal});
         } catch (err) {
             await model.dispose();
             throw err;
@@ -155,7 +160,7 @@ export class LocalEngine implements ModelLoader {
         model: LlamaModel,
         facts: GuardedModelFile,
         options: LoadOptions,
-        startedAt: number
+        load: {startedAt: number; freeRamBytes: number; signal: AbortSignal | undefined}
     ): Promise<LoadedModel> {
         const contextSize = Math.max(256, Math.min(options.contextSize, model.trainContextSize));
         let context;
@@ -181,9 +186,19 @@ export class LocalEngine implements ModelLoader {
                 decodeThreads: options.decodeThreads ?? options.threads,
                 build: llama.buildType
             },
-            loadMs: performance.now() - startedAt
+            loadMs: performance.now() - load.startedAt
         };
-        return new LoadedModel(description, model, context);
+        if (options.speculation == null)
+            return new LoadedModel(description, model, context);
+        const {speculation, description: speculating} = await loadSpeculation({
+            llama, target: facts, options: options.speculation, contextSize: context.contextSize, threads: options.threads,
+            freeRamBytes: load.freeRamBytes, guard: this.options.checkModelFile ?? guardModelFile,
+            guardOptions: {gpu: options.gpu, engineBuild: this.runtime.engineBuildSetting, threads: options.threads, log: this.log,
+                ...(load.signal != null ? {signal: load.signal} : {}),
+                ...(this.options.guardStorageDir != null ? {storageDir: this.options.guardStorageDir} : {})},
+            log: this.log, ...(load.signal != null ? {signal: load.signal} : {})
+        });
+        return new LoadedModel({...description, speculation: speculating}, model, context, speculation);
     }
 
     /** Disposes the model that was replaced, after its in-flight requests have stopped. */
@@ -213,5 +228,6 @@ function describeForLog(d: ModelDescription): string {
     const where = d.runtime.gpu === false ? "CPU" : `${d.runtime.gpu} (${d.runtime.gpuLayers} layers on GPU)`;
     return `${d.fileName}: ${d.architecture}, ${d.fileType ?? "unknown type"}, ${d.bitsPerWeight.toFixed(2)} bits/weight, ` +
         `context ${d.contextSize}, ${d.runtime.threads} threads on ${where}, FIM ${d.hasFim ? "yes" : "no"}, ` +
-        `tools ${d.supportsTools ? "yes" : "no"} (${d.chatWrapper} chat format), ${Math.round(d.loadMs)} ms`;
+        `tools ${d.supportsTools ? "yes" : "no"} (${d.chatWrapper} chat format), ${Math.round(d.loadMs)} ms` +
+        (d.speculation != null ? `, guessing ahead: ${d.speculation.predictor}${d.speculation.draft != null ? ` (draft ${d.speculation.draft.fileName})` : ""}` : "");
 }
