@@ -2,6 +2,7 @@ import type {ChatHistoryItem, LlamaChat, LlamaContext, LlamaContextSequence} fro
 import type {LoadedModel} from "../loadedModel";
 import {chatWrapperFor} from "../guard/safeChatWrapper";
 import {loadNodeLlamaCpp} from "../nodeLlamaCpp";
+import {promptLookupPredictor} from "../speculative/predictors";
 import {toChatHistory} from "./chatHistory";
 import type {ChatTurn} from "./chatTranscript";
 
@@ -31,7 +32,9 @@ export class ChatModelSession {
             threads: description.runtime.threads,
             sequences: 1
         });
-        const sequence = context.getSequence();
+        // Assistant edits repeat most of the code they were shown: prompt lookup guesses it (same text).
+        const guessing = loaded.speculation != null && loaded.speculation.mode !== "off";
+        const sequence = context.getSequence(guessing ? {tokenPredictor: await promptLookupPredictor()} : {});
         return new ChatModelSession(loaded, context, sequence, new LlamaChatClass({contextSequence: sequence, chatWrapper: await chatWrapperFor(loaded.model, description)}));
     }
 
