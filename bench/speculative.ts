@@ -3,7 +3,8 @@
  * greedy generations with no guessing, prompt lookup and a draft model, and whether the text is
  * identical (it must be).
  *
- *   npm run bench:speculative -- [--tasks 30] [--draft-tasks 6] [--max-tokens 160] [--threads 2] [--seed 1] [--json]
+ *   npm run bench:speculative -- [--tasks 30] [--draft-tasks 6] [--max-tokens 160] [--threads 2] [--seed 1]
+ *       [--only lookup|draft] [--json]
  *
  * Models: real weights from .cache/real-models/manifest.json when there (Qwen2.5-Coder-0.5B
  * Instruct is the prompt-lookup target and the draft for Qwen2.5-Coder-1.5B Instruct: same
@@ -32,6 +33,8 @@ const {values} = parseArgs({
         "max-tokens": {type: "string", default: "160"},
         threads: {type: "string", default: "2"},
         seed: {type: "string", default: "1"},
+        /** Run one half: "lookup" (prompt lookup on the small model) or "draft" (draft model pair). */
+        only: {type: "string"},
         json: {type: "boolean", default: false}
     }
 });
@@ -133,19 +136,24 @@ function summary(base: Totals, fast: Totals) {
 async function main(): Promise<void> {
     const pair = await modelPair();
     const tasks = await generateEditTasks(REPO_ROOT, Number(values.tasks), Number(values.seed));
-    const lookup = await compare(pair.small, {mode: "promptLookup"}, tasks, ["none", "promptLookup"]);
-    const draftTasks = tasks.slice(0, Number(values["draft-tasks"]));
-    const drafted = await compare(pair.large, {mode: "draftModel", draftModelPath: pair.small}, draftTasks, ["none", "draftModel", "promptLookup"]);
     const names = (p: string) => p.split("/").pop();
+    const draftTasks = tasks.slice(0, Number(values["draft-tasks"]));
+    const lookup = values.only === "draft" ? undefined : await compare(pair.small, {mode: "promptLookup"}, tasks, ["none", "promptLookup"]);
+    const drafted = values.only === "lookup"
+        ? undefined
+        : await compare(pair.large, {mode: "draftModel", draftModelPath: pair.small}, draftTasks, ["none", "draftModel", "promptLookup"]);
     const result = {
         machine: `${cpus().length}-core ${process.arch} ${process.platform}`, date: new Date().toISOString(), threads, weights: pair.weights, maxTokens,
-        promptLookup: {model: names(pair.small), editTasks: tasks.length, ...summary(lookup.totals.get("none")!, lookup.totals.get("promptLookup")!)},
-        draftModel: {
+        promptLookup: lookup == null
+            ? null
+            : {model: names(pair.small), editTasks: tasks.length, ...summary(lookup.totals.get("none")!, lookup.totals.get("promptLookup")!)},
+        draftModel: drafted == null ? null : {
             pair: `${names(pair.small)} -> ${names(pair.large)}`, editTasks: draftTasks.length,
             draftLoaded: drafted.description.speculation?.draft != null, notice: drafted.description.speculation?.notice ?? null,
             ...summary(drafted.totals.get("none")!, drafted.totals.get("draftModel")!),
             promptLookupOnTarget: summary(drafted.totals.get("none")!, drafted.totals.get("promptLookup")!)
         },
+        // LoRA adapters are not built yet: nothing to measure.
         lora: {loadMs: null, switchMs: null, abDone: false}
     };
     console.log(JSON.stringify(result));

@@ -120,10 +120,22 @@ function speedCards(last: RequestView | undefined, state: PanelState): HTMLEleme
         card("Prompt reuse", "card-reuse",
             figure(reuse > 0 ? percent((100 * last.promptTokensReused) / reuse) : "—", "of the prompt came from the KV cache"),
             facts([["Evaluated", last.promptTokensEvaluated.toLocaleString()], ["Reused", last.promptTokensReused.toLocaleString()]])),
+        speculationCard(last),
         card("Energy", "card-energy", last.joulesPerToken != null
             ? figure(joules(last.joulesPerToken), "per generated token (whole machine)", "last-energy")
             : h("p", {class: "qp-missing"}, powerKnown(state) ? "no power reading around this request (the panel was hidden)" : "not available on this machine"))
     ];
+}
+
+/** Speculative decoding on the last request: how many guesses the model accepted. */
+function speculationCard(last: RequestView): HTMLElement {
+    const s = last.speculation;
+    if (s == null || s.predictor === "none")
+        return card("Guessing ahead", "card-speculation", h("p", {class: "qp-missing"}, "off for this request (quantpilot.speculative.mode)"));
+    const source = s.predictor === "draftModel" ? "draft model" : "prompt lookup";
+    return card("Guessing ahead", "card-speculation",
+        figure(s.acceptance != null ? percent(100 * s.acceptance) : "—", `of ${source} guesses accepted`, "last-acceptance"),
+        facts([["Tokens per step", `${s.tokensPerStep.toFixed(2)}×`], ["Accepted / rejected", `${s.accepted} / ${s.rejected}`]]));
 }
 
 /** Whether this machine reports any power figure at all. */
