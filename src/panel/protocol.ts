@@ -114,6 +114,8 @@ export interface ModelMemoryView {
     readonly contextTokens: number;
     /** The GPU's memory; null on the CPU. */
     readonly vram: {readonly totalBytes: number; readonly usedBytes: number; readonly freeBytes: number} | null;
+    /** The speculative-decoding draft model's weights and context, when one is loaded. */
+    readonly draft?: {readonly fileName: string; readonly bytes: number};
 }
 
 /** The loaded model as the panel shows it. */

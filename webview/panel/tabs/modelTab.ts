@@ -67,20 +67,23 @@ function memoryCards(state: PanelState): HTMLElement[] {
     }
     const compute = m.computeBytes ?? 0;
     const kv = m.kvCacheBytes ?? m.kvInUseBytes;
-    const total = m.weightsBytes + kv + compute;
+    const draft = m.draft?.bytes ?? 0;
+    const total = m.weightsBytes + kv + compute + draft;
     const fill = m.contextSize > 0 ? (100 * m.contextTokens) / m.contextSize : null;
     return [
         card("Model memory", "card-model-memory",
-            figure(formatBytes(total), "weights + KV cache + compute buffers", "model-memory-total"),
+            figure(formatBytes(total), m.draft != null ? "weights + KV cache + compute buffers + draft model" : "weights + KV cache + compute buffers", "model-memory-total"),
             stackedBar([
                 {value: m.weightsBytes, kind: "weights", label: `Weights ${formatBytes(m.weightsBytes)}`},
                 {value: kv, kind: "kv", label: `KV cache ${formatBytes(kv)}`},
-                {value: compute, kind: "compute", label: `Compute buffers ${formatBytes(compute)}`}
+                {value: compute, kind: "compute", label: `Compute buffers ${formatBytes(compute)}`},
+                ...(m.draft != null ? [{value: draft, kind: "draft", label: `Draft model ${formatBytes(draft)}`}] : [])
             ], total),
             legend([
                 ["weights", "Weights", formatBytes(m.weightsBytes)],
                 ["kv", "KV cache", m.kvCacheBytes != null ? formatBytes(m.kvCacheBytes) : "—"],
-                ["compute", "Compute buffers", m.computeBytes != null ? `≈ ${formatBytes(m.computeBytes)}` : "—"]
+                ["compute", "Compute buffers", m.computeBytes != null ? `≈ ${formatBytes(m.computeBytes)}` : "—"],
+                ...(m.draft != null ? [["draft", `Draft model (${m.draft.fileName})`, formatBytes(draft)] as const] : [])
             ])),
         card("Context", "card-context",
             figure(`${m.contextTokens.toLocaleString()} / ${m.contextSize.toLocaleString()}`, "tokens held in the KV cache", "context-fill"),
