@@ -93,6 +93,10 @@ function add(totals: Totals, result: GenerateResult & {startedAt: number}): void
     totals.texts.push(result.text);
 }
 
+function runningTotals(t: Totals) {
+    return {tokens: t.tokens, tokensPerSecond: round(tokensPerSecond(t), 2), totalMs: Math.round(t.totalMs), accepted: t.accepted, rejected: t.rejected};
+}
+
 const empty = (): Totals => ({tokens: 0, decodeMs: 0, totalMs: 0, accepted: 0, rejected: 0, texts: []});
 const tokensPerSecond = (t: Totals) => t.decodeMs > 0 ? (t.tokens - 0) / (t.decodeMs / 1000) : 0;
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -110,8 +114,9 @@ async function compare(path: string, speculation: SpeculationOptions, tasks: rea
             const prompt = chatPrompt(engine, task);
             for (const predictor of i % 2 === 0 ? predictors : [...predictors].reverse())
                 add(totals.get(predictor)!, await run(engine, prompt, predictor));
-            if (!values.json)
-                process.stderr.write(`task ${i + 1}/${tasks.length} ${task.kind} ${task.functionName}\n`);
+            // Running totals after each task, so a run stopped early still says what it measured.
+            process.stderr.write(`task ${i + 1}/${tasks.length} ${task.kind} ${task.functionName}: ` +
+                JSON.stringify(predictors.map((p) => ({p, ...runningTotals(totals.get(p)!)}))) + "\n");
         }
         return {totals, loadMs, description: engine.model!};
     } finally {

@@ -130,6 +130,7 @@ export class ToolChat {
         const maxRounds = this.options.maxToolRounds ?? 8;
         for (let round = 0; ; round++) {
             const script = request.script?.[round];
+            session.guessAhead(script == null);
             const response = await session.chat.generateResponse(history, {
                 ...(functions != null ? {functions, documentFunctionParams: true, maxParallelFunctionCalls: this.options.maxParallelToolCalls ?? 4} : {}),
                 signal,

@@ -24,14 +24,16 @@ export class SwitchablePredictor implements TokenPredictor {
 
     /**
      * Picks the predictor for the next generation and gives prompt lookup the tokens it copies
-     * from. The library resets the picked predictor before it predicts.
+     * from (LlamaChat gives them itself, so a chat passes none). The library resets the picked
+     * predictor before it predicts.
      */
-    use(kind: PredictorKind, inputTokens: readonly Token[]): void {
+    use(kind: PredictorKind, inputTokens?: readonly Token[]): void {
         const next = kind === "promptLookup" ? this.lookup : kind === "draftModel" ? this.draft : undefined;
         if (next !== this.active)
             void this.active?.stop();
         this.active = next;
-        this.lookup.updateInputTokens(inputTokens.slice());
+        if (inputTokens != null)
+            this.lookup.updateInputTokens(inputTokens.slice());
     }
 
     reset(params: ResetParams): Promise<void> | void {
