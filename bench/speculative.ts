@@ -4,7 +4,7 @@
  * identical (it must be).
  *
  *   npm run bench:speculative -- [--tasks 30] [--draft-tasks 6] [--max-tokens 160] [--threads 2] [--seed 1]
- *       [--only lookup|draft] [--json]
+ *       [--only lookup|draft] [--guess-tokens N] [--json]
  *
  * Models: real weights from .cache/real-models/manifest.json when there (Qwen2.5-Coder-0.5B
  * Instruct is the prompt-lookup target and the draft for Qwen2.5-Coder-1.5B Instruct: same
@@ -35,6 +35,8 @@ const {values} = parseArgs({
         seed: {type: "string", default: "1"},
         /** Run one half: "lookup" (prompt lookup on the small model) or "draft" (draft model pair). */
         only: {type: "string"},
+        /** Most tokens guessed per step (prompt lookup and draft). Default: the product's defaults. */
+        "guess-tokens": {type: "string"},
         json: {type: "boolean", default: false}
     }
 });
@@ -138,16 +140,19 @@ function summary(base: Totals, fast: Totals) {
     };
 }
 
+const guessTokens = values["guess-tokens"] != null ? {maxDraftTokens: Number(values["guess-tokens"])} : {};
+
 async function main(): Promise<void> {
     const pair = await modelPair();
     const tasks = await generateEditTasks(REPO_ROOT, Number(values.tasks), Number(values.seed));
     const names = (p: string) => p.split("/").pop();
     const draftTasks = tasks.slice(0, Number(values["draft-tasks"]));
-    const lookup = values.only === "draft" ? undefined : await compare(pair.small, {mode: "promptLookup"}, tasks, ["none", "promptLookup"]);
+    const lookup = values.only === "draft" ? undefined : await compare(pair.small, {mode: "promptLookup", ...guessTokens}, tasks, ["none", "promptLookup"]);
     const drafted = values.only === "lookup"
         ? undefined
-        : await compare(pair.large, {mode: "draftModel", draftModelPath: pair.small}, draftTasks, ["none", "draftModel", "promptLookup"]);
+        : await compare(pair.large, {mode: "draftModel", draftModelPath: pair.small, ...guessTokens}, draftTasks, ["none", "draftModel", "promptLookup"]);
     const result = {
+        guessTokens: values["guess-tokens"] ?? "default",
         machine: `${cpus().length}-core ${process.arch} ${process.platform}`, date: new Date().toISOString(), threads, weights: pair.weights, maxTokens,
         promptLookup: lookup == null
             ? null
