@@ -33,7 +33,7 @@ shows as ghost text. With --json, prints { "text", "suggestions", "rawText", "tt
   --max-context-tokens N  token budget of the extra context (default 1024)
   --layout NAME           ${FIM_LAYOUTS.join(" | ")} (default psm-volatile-after-middle)
   --raw                   print what the model generated, without post-processing
-  --speculative MODE      off | promptLookup | draftModel | auto (default promptLookup);
+  --speculative MODE      off | promptLookup | draftModel | auto (default off);
                           the text is the same in every mode, "speculation" in --json says
                           how many guessed tokens were accepted
   --draft PATH            draft model for draftModel/auto (default: the smallest GGUF beside
@@ -87,7 +87,7 @@ shows as ghost text. With --json, prints { "text", "suggestions", "rawText", "tt
 };
 
 function speculationOptions(args: ParsedArgs): SpeculationOptions {
-    const mode = stringOption(args, "speculative") ?? "promptLookup";
+    const mode = stringOption(args, "speculative") ?? "off";
     if (!(SPECULATIVE_MODES as readonly string[]).includes(mode))
         throw new UsageError(`--speculative must be one of ${SPECULATIVE_MODES.join(", ")}, not "${mode}"`);
     const draft = stringOption(args, "draft");

@@ -16,7 +16,7 @@ export type PredictorKind = "none" | "promptLookup" | "draftModel";
 
 /** Load-time choice of speculative decoding, from `quantpilot.speculative.*`. */
 export interface SpeculationOptions {
-    /** Default: `promptLookup`. */
+    /** The setting's default is `off` (measured slower on a busy 2-core CPU; docs/benchmarks.md). */
     readonly mode: SpeculativeMode;
     /**
      * The draft model for `draftModel`/`auto`. Empty or absent: the smallest model beside the target
