@@ -10,6 +10,7 @@ import type {PredictorKind, SpeculationOptions} from "../../src/engine/speculati
 import {silentLogger} from "../../src/util/logger";
 import {completer, testRuntime, TEST_LOAD_OPTIONS} from "../helpers/engine";
 import {testModel} from "../helpers/testModels";
+import {lastJsonLine, runCli} from "../helpers/cli";
 
 /** Code that repeats itself, so prompt lookup finds what follows the last tokens in the prompt. */
 const FUNCTION = "def total_price(items, tax_rate):\n    subtotal = 0\n    for item in items:\n        subtotal += item.price * item.quantity\n    return subtotal * (1 + tax_rate)\n";
@@ -141,4 +142,21 @@ test("draftModel mode with no compatible model beside the target says so and ser
         await engine.dispose();
         await rm(alone, {recursive: true, force: true});
     }
+});
+
+test("quantpilot complete --json reports the guessing of its request; --speculative checks its value", async () => {
+    const complete = (prefix: string, mode: string) => runCli(["complete", target, "--prefix", prefix, "--suffix", "\n", "--max-tokens", "48",
+        "--raw", "--threads", "1", "--context", "1024", "--speculative", mode, "--json"]);
+    const first = REQUESTS[0]!.prefix;
+    const plain = await complete(first, "off");
+    assert.equal(plain.code, 0, plain.stderr);
+    // The plain output put in the prompt gives prompt lookup guesses to make (see echoingRequests).
+    const run = await complete(`${first}${lastJsonLine<{rawText: string}>(plain).rawText}\n${first}`, "promptLookup");
+    assert.equal(run.code, 0, run.stderr);
+    const result = lastJsonLine<{speculation: {predictor: string; accepted: number; rejected: number; acceptance: number | null; tokensPerStep: number}}>(run);
+    assert.equal(result.speculation.predictor, "promptLookup");
+    assert.ok(result.speculation.accepted + result.speculation.rejected > 0, JSON.stringify(result.speculation));
+    const bad = await runCli(["complete", target, "--prefix", "x", "--speculative", "fast"]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /--speculative must be one of off, promptLookup, draftModel, auto, not "fast"/);
 });
