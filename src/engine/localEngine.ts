@@ -188,7 +188,8 @@ export class LocalEngine implements ModelLoader {
             },
             loadMs: performance.now() - load.startedAt
         };
-        if (options.speculation == null)
+        // Off: no predictor on the sequence at all, so decoding takes node-llama-cpp's plain path.
+        if (options.speculation == null || options.speculation.mode === "off")
             return new LoadedModel(description, model, context);
         const {speculation, description: speculating} = await loadSpeculation({
             llama, target: facts, options: options.speculation, contextSize: context.contextSize, threads: options.threads,
