@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import type {EngineBuildSetting, GpuSetting} from "./engine/engineSettings";
 import {checkSetting, RELOAD_KEYS, SETTINGS, type SettingKey, type SettingValue} from "./settings/settingsSchema";
+import type {SpeculationOptions} from "./engine/speculative/speculation";
 
 const SECTION = "quantpilot";
 
@@ -72,6 +73,12 @@ export class Config {
 
     get contextSize(): number {
         return this.get("contextSize");
+    }
+
+    /** `quantpilot.speculative.*`: how generation guesses ahead (same text, faster when right). */
+    get speculation(): SpeculationOptions {
+        const draftModelPath = this.get("speculative.draftModelPath");
+        return {mode: this.get("speculative.mode"), ...(draftModelPath !== "" ? {draftModelPath} : {})};
     }
 
     get completionsEnabled(): boolean {

@@ -126,7 +126,7 @@ export class QuantPilot implements vscode.Disposable {
         const {threads, decodeThreads} = this.threads.loadThreads({
             build: this.runtime.engine?.build ?? "prebuilt", gpu: this.engine.model?.runtime.gpu ?? false, modelBytes
         });
-        return {gpu: this.config.gpu, threads, decodeThreads, contextSize: this.config.contextSize};
+        return {gpu: this.config.gpu, threads, decodeThreads, contextSize: this.config.contextSize, speculation: this.config.speculation};
     }
 
     private async offerFirstModel(): Promise<void> {

@@ -79,6 +79,7 @@ export function completionMetrics(result: CompletionResult, modelFileName: strin
         promptTokensEvaluated: result.promptTokensEvaluated,
         promptTokensReused: result.promptTokensReused,
         tokens: result.tokens,
-        totalMs: result.totalMs
+        totalMs: result.totalMs,
+        ...(result.speculation != null ? {speculation: result.speculation} : {})
     };
 }

@@ -1,4 +1,5 @@
 import type {ModelDescription} from "../engine/modelDescription";
+import type {PredictorKind, SpeculationStats} from "../engine/speculative/speculation";
 import type {CompletionInput} from "./completionPlan";
 
 /** One fill-in-the-middle request: the text around the cursor and how to run it. */
@@ -25,6 +26,8 @@ export interface CompletionRequest extends CompletionInput {
     readonly raw?: boolean;
     /** Called with the raw generated text so far, after each token. */
     readonly onText?: (raw: string) => void;
+    /** What guesses tokens ahead; the text is the same with each. Default: the loaded model's setting. */
+    readonly predictor?: PredictorKind;
 }
 
 export interface CompletionResult {
@@ -49,6 +52,8 @@ export interface CompletionResult {
     /** "decided": post-processing saw that more tokens could not change the suggestion. */
     readonly stopReason: "eog" | "maxTokens" | "maxTime" | "decided" | "aborted";
     readonly totalMs: number;
+    /** How guessing ahead went (in-process engine only). */
+    readonly speculation?: SpeculationStats;
 }
 
 /** What an idle-time warm-up did: the stable part of a request's prompt is now in the KV cache. */

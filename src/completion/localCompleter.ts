@@ -54,7 +54,8 @@ export class LocalCompleter implements CompletionBackend {
                 startedAt,
                 stepTokens: request.background === true ? BACKGROUND_STEP_TOKENS : FOREGROUND_STEP_TOKENS,
                 ...(request.raw === true ? {} : {isDone: (raw: string) => isSuggestionDecided(raw, plan.suggestion)}),
-                ...(request.onText != null ? {onText: request.onText} : {})
+                ...(request.onText != null ? {onText: request.onText} : {}),
+                ...(request.predictor != null ? {predictor: request.predictor} : {})
             });
             const text = request.raw === true ? generated.text : finishSuggestion(generated.text, plan.suggestion);
             const suggestions = text === "" ? [] : [text];
@@ -170,6 +171,7 @@ function describeResult(text: string, suggestions: string[], generated: Generate
         promptTokensReused: generated.promptTokensReused,
         promptTokens: plan.prompt.tokens.length,
         stopReason: generated.stopReason,
-        totalMs: performance.now() - startedAt
+        totalMs: performance.now() - startedAt,
+        speculation: generated.speculation
     };
 }

@@ -2,6 +2,9 @@ import type {LlamaContext, LlamaContextSequence, LlamaModel, Token} from "node-l
 import {anySignal} from "../util/abort";
 import {SerialQueue} from "../util/serialQueue";
 import type {ModelDescription} from "./modelDescription";
+import {disposeDraftModel} from "./speculative/draftModel";
+import type {LoadedSpeculation} from "./speculative/loadSpeculation";
+import {predictorFor, type PredictorKind} from "./speculative/speculation";
 import type {ModelVocabulary, TextModel, TokenSession} from "./textModel";
 import {evaluatePrompt, generateFromTokens, likelyFirstTokens} from "./tokenGeneration";
 
@@ -20,15 +23,24 @@ export class LoadedModel implements TextModel {
     constructor(
         readonly description: ModelDescription,
         readonly model: LlamaModel,
-        private readonly context: LlamaContext
+        private readonly context: LlamaContext,
+        readonly speculation?: LoadedSpeculation
     ) {
-        this.sequence = context.getSequence();
+        const predictor = speculation?.predictor;
+        this.sequence = context.getSequence(predictor != null ? {tokenPredictor: predictor} : {});
         const sequence = this.sequence;
+        const defaultPredictor = this.defaultPredictor;
         this.session = {
             evaluate: (tokens, options) => evaluatePrompt(sequence, tokens, options),
-            generate: (prompt, options) => generateFromTokens(sequence, prompt, options),
-            likelyFirstTokens: (prompt, count, exclude, options) => likelyFirstTokens(sequence, prompt, count, exclude, options)
+            generate: (prompt, options) => generateFromTokens(sequence, prompt, {predictor: defaultPredictor, ...options}, predictor),
+            likelyFirstTokens: (prompt, count, exclude, options) => likelyFirstTokens(sequence, prompt, count, exclude, options, predictor)
         };
+    }
+
+    /** What guesses ahead for requests that do not choose. */
+    get defaultPredictor(): PredictorKind {
+        const speculation = this.speculation;
+        return speculation == null ? "none" : predictorFor(speculation.mode, speculation.draft != null);
     }
 
     get disposed(): boolean {
@@ -77,6 +89,8 @@ export class LoadedModel implements TextModel {
         this.lifetime.abort();
         await this.queue.idle();
         await this.context.dispose();
+        if (this.speculation?.draft != null)
+            await disposeDraftModel(this.speculation.draft);
         await this.model.dispose();
     }
 }

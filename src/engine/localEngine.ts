@@ -15,6 +15,8 @@ import {checkMemoryFits} from "./memoryFit";
 import {releaseFreedMemory} from "./releaseFreedMemory";
 import {RequestMetricsSink} from "./requestMetrics";
 import {useServingThreads} from "../threads/applyThreads";
+import {loadSpeculation} from "./speculative/loadSpeculation";
+import type {SpeculationOptions} from "./speculative/speculation";
 
 export interface LoadOptions {
     readonly gpu: GpuSetting;
@@ -24,6 +26,8 @@ export interface LoadOptions {
     readonly decodeThreads?: number;
     /** Tokens; clamped to what the model was trained on. */
     readonly contextSize: number;
+    /** Speculative decoding. Default: off (no predictor on the sequence). */
+    readonly speculation?: SpeculationOptions;
 }
 
 export interface LoadProgress {
@@ -102,12 +106,12 @@ export class LocalEngine implements ModelLoader {
         const headerFacts = await gates.weights;
         const llama = await backend;
         const startedAt = performance.now();
-        await this.checkFits(llama, headerFacts, options.contextSize, gates);
+        const freeRamBytes = await this.checkFits(llama, headerFacts, options.contextSize, gates);
         progress.signal?.throwIfAborted();
         const model = await this.loadWeights(llama, headerFacts, progress, gates);
         let next: LoadedModel;
         try {
-            next = await this.prepare(llama, model, gates, options, startedAt);
+            next = await this.prepare(llama, model, gates, options, {startedAt, freeRamBytes, signal: progress.signal});
         } catch (err) {
             await model.dispose();
             throw err;
@@ -154,14 +158,20 @@ export class LocalEngine implements ModelLoader {
      * Whether the model fits in free memory. While the probe still runs it holds a copy of the
      * weights; when that is what makes them not fit, the answer waits until the probe has ended.
      */
-    private async checkFits(llama: Llama, facts: GuardedModelFile, contextSize: number, gates: GuardGates): Promise<void> {
+    /** Checks the model fits in the free RAM; returns the free RAM it was checked against. */
+    private async checkFits(llama: Llama, facts: GuardedModelFile, contextSize: number, gates: GuardGates): Promise<number> {
+        const free = this.freeMemory();
         try {
-            await checkMemoryFits(llama, facts, contextSize, this.freeMemory());
+            await checkMemoryFits(llama, facts, contextSize, free);
+            return free;
         } catch (err) {
             if (!(err instanceof NotEnoughMemoryError))
                 throw err;
+            // The probe may still hold its own copy of the weights: ask again once it has ended.
             await gates.verdict;
-            await checkMemoryFits(llama, facts, contextSize, this.freeMemory());
+            const freeAfterProbe = this.freeMemory();
+            await checkMemoryFits(llama, facts, contextSize, freeAfterProbe);
+            return freeAfterProbe;
         }
     }
 
@@ -188,7 +198,7 @@ export class LocalEngine implements ModelLoader {
         model: LlamaModel,
         gates: GuardGates,
         options: LoadOptions,
-        startedAt: number
+        load: {startedAt: number; freeRamBytes: number; signal: AbortSignal | undefined}
     ): Promise<LoadedModel> {
         const context = await this.createContext(model, gates, options);
         let facts: GuardedModelFile;
@@ -217,9 +227,20 @@ export class LocalEngine implements ModelLoader {
                 decodeThreads: options.decodeThreads ?? options.threads,
                 build: llama.buildType
             },
-            loadMs: performance.now() - startedAt
+            loadMs: performance.now() - load.startedAt
         };
-        return new LoadedModel(description, model, context);
+        // Off: no predictor on the sequence at all, so decoding takes node-llama-cpp's plain path.
+        if (options.speculation == null || options.speculation.mode === "off")
+            return new LoadedModel(description, model, context);
+        const {speculation, description: speculating} = await loadSpeculation({
+            llama, target: facts, options: options.speculation, contextSize: context.contextSize, threads: options.threads,
+            freeRamBytes: load.freeRamBytes, guard: this.options.checkModelFile ?? guardModelFile,
+            guardOptions: {gpu: options.gpu, engineBuild: this.runtime.engineBuildSetting, threads: options.threads, log: this.log,
+                ...(load.signal != null ? {signal: load.signal} : {}),
+                ...(this.options.guardStorageDir != null ? {storageDir: this.options.guardStorageDir} : {})},
+            log: this.log, ...(load.signal != null ? {signal: load.signal} : {})
+        });
+        return new LoadedModel({...description, speculation: speculating}, model, context, speculation);
     }
 
     /** The serving context, made once the probe has made one on the same weights. */
@@ -261,5 +282,6 @@ function describeForLog(d: ModelDescription): string {
     const where = d.runtime.gpu === false ? "CPU" : `${d.runtime.gpu} (${d.runtime.gpuLayers} layers on GPU)`;
     return `${d.fileName}: ${d.architecture}, ${d.fileType ?? "unknown type"}, ${d.bitsPerWeight.toFixed(2)} bits/weight, ` +
         `context ${d.contextSize}, ${d.runtime.threads} threads on ${where}, FIM ${d.hasFim ? "yes" : "no"}, ` +
-        `tools ${d.supportsTools ? "yes" : "no"} (${d.chatWrapper} chat format), ${Math.round(d.loadMs)} ms`;
+        `tools ${d.supportsTools ? "yes" : "no"} (${d.chatWrapper} chat format), ${Math.round(d.loadMs)} ms` +
+        (d.speculation != null ? `, guessing ahead: ${d.speculation.predictor}${d.speculation.draft != null ? ` (draft ${d.speculation.draft.fileName})` : ""}` : "");
 }

@@ -1,4 +1,5 @@
 import type {ModelFileFacts} from "./modelFile";
+import type {SpeculationDescription} from "./speculative/speculation";
 
 /** What is loaded and how it runs: everything the status bar, the panel and `inspect` show. */
 export interface ModelDescription extends ModelFileFacts {
@@ -12,6 +13,8 @@ export interface ModelDescription extends ModelFileFacts {
     readonly chatWrapper: string;
     readonly runtime: RuntimeDescription;
     readonly loadMs: number;
+    /** Speculative decoding as loaded; absent when the load did not set it up. */
+    readonly speculation?: SpeculationDescription;
 }
 
 export interface RuntimeDescription {

@@ -18,6 +18,8 @@ export interface ModelMemory {
     readonly contextTokens: number;
     /** The GPU's memory as llama.cpp sees it; null on the CPU. */
     readonly vram: {readonly totalBytes: number; readonly usedBytes: number; readonly freeBytes: number} | null;
+    /** The speculative-decoding draft model beside it (weights and context), when one is loaded. */
+    readonly draft?: {readonly fileName: string; readonly bytes: number};
 }
 
 /** Reads the figures; cheap (no evaluation), safe to call every sampling tick. */
@@ -37,8 +39,17 @@ export async function readModelMemory(loaded: LoadedModel): Promise<ModelMemory>
         onGpuBytes,
         contextSize: context.contextSize,
         contextTokens: loaded.contextTokens,
-        vram: vram == null ? null : {totalBytes: vram.total, usedBytes: vram.used, freeBytes: vram.free}
+        vram: vram == null ? null : {totalBytes: vram.total, usedBytes: vram.used, freeBytes: vram.free},
+        ...draftMemory(loaded)
     };
+}
+
+function draftMemory(loaded: LoadedModel): {draft?: {fileName: string; bytes: number}} {
+    const draft = loaded.speculation?.draft;
+    if (draft == null || draft.context.disposed)
+        return {};
+    const usage = draft.context.memoryUsage;
+    return {draft: {fileName: draft.fileName, bytes: draft.model.size + usage.ram + usage.vram}};
 }
 
 /**

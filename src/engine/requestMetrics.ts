@@ -1,3 +1,5 @@
+import type {SpeculationStats} from "./speculative/speculation";
+
 /** How one request to the model went: what the panel charts and lists. */
 export interface RequestMetrics {
     /** Epoch milliseconds when it finished. */
@@ -15,6 +17,8 @@ export interface RequestMetrics {
     readonly promptTokensReused: number;
     readonly tokens: number;
     readonly totalMs: number;
+    /** How guessing ahead (speculative decoding) went, when the request used the in-process engine. */
+    readonly speculation?: SpeculationStats;
 }
 
 type Listener = (metrics: RequestMetrics) => void;

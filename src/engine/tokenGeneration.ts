@@ -1,5 +1,7 @@
 import type {LlamaContextSequence, Token} from "node-llama-cpp";
 import {abortError} from "../util/abort";
+import {speculationStats, type PredictorKind, type SpeculationStats} from "./speculative/speculation";
+import type {SwitchablePredictor} from "./speculative/switchablePredictor";
 
 export interface EvaluateOptions {
     readonly signal?: AbortSignal;
@@ -19,6 +21,8 @@ export interface GenerateOptions extends EvaluateOptions {
     readonly isDone?: (text: string) => boolean;
     /** Called with the text so far after each token. */
     readonly onText?: (text: string) => void;
+    /** What guesses tokens ahead (the output is the same with each). Default: the loaded model's setting. */
+    readonly predictor?: PredictorKind;
 }
 
 export interface GenerateResult {
@@ -29,6 +33,8 @@ export interface GenerateResult {
     readonly promptTokensEvaluated: number;
     readonly promptTokensReused: number;
     readonly stopReason: "eog" | "maxTokens" | "maxTime" | "decided";
+    /** How guessing ahead went. */
+    readonly speculation: SpeculationStats;
 }
 
 export interface EvaluateResult {
@@ -43,12 +49,17 @@ const DEFAULT_STEP_TOKENS = 64;
  * cache already holds: only the tokens after the longest common prefix are evaluated.
  * An abort stops between steps or tokens, so the cache always matches `sequence.contextTokens`.
  * Special tokens (EOG, FIM markers, file separators) end generation and never reach the text.
+ * With `predictor`, tokens guessed ahead are checked in batches; greedy output does not change.
  */
 export async function generateFromTokens(
     sequence: LlamaContextSequence,
     prompt: readonly Token[],
-    options: GenerateOptions
+    options: GenerateOptions,
+    predictor?: SwitchablePredictor
 ): Promise<GenerateResult> {
+    const kind = resolvePredictor(options.predictor, predictor);
+    predictor?.use(kind, prompt);
+    const before = sequence.tokenPredictions;
     const evaluated = await evaluatePrompt(sequence, prompt.slice(0, -1), options);
     const model = sequence.model;
     const tokens: Token[] = [];
@@ -90,8 +101,15 @@ export async function generateFromTokens(
         // The last prompt token is always evaluated, for its logits.
         promptTokensEvaluated: evaluated.promptTokensEvaluated + 1,
         promptTokensReused: evaluated.promptTokensReused,
-        stopReason
+        stopReason,
+        speculation: speculationStats(kind, before, sequence.tokenPredictions, tokens.length)
     };
+}
+
+function resolvePredictor(requested: PredictorKind | undefined, predictor: SwitchablePredictor | undefined): PredictorKind {
+    if (predictor == null || requested == null || (requested === "draftModel" && !predictor.hasDraft))
+        return "none";
+    return requested;
 }
 
 /**
@@ -118,8 +136,10 @@ export async function likelyFirstTokens(
     prompt: readonly Token[],
     count: number,
     exclude: ReadonlySet<Token>,
-    options: EvaluateOptions = {}
+    options: EvaluateOptions = {},
+    predictor?: SwitchablePredictor
 ): Promise<Token[]> {
+    predictor?.use("none", prompt);
     await evaluatePrompt(sequence, prompt.slice(0, -1), options);
     const model = sequence.model;
     let probabilities: ReadonlyMap<Token, number> | undefined;

@@ -114,6 +114,8 @@ export interface ModelMemoryView {
     readonly contextTokens: number;
     /** The GPU's memory; null on the CPU. */
     readonly vram: {readonly totalBytes: number; readonly usedBytes: number; readonly freeBytes: number} | null;
+    /** The speculative-decoding draft model's weights and context, when one is loaded. */
+    readonly draft?: {readonly fileName: string; readonly bytes: number};
 }
 
 /** The loaded model as the panel shows it. */
@@ -207,6 +209,20 @@ export interface RequestView {
     readonly totalMs: number;
     /** Joules per generated token from the power measured around it; null when power is unknown. */
     readonly joulesPerToken: number | null;
+    /** Speculative decoding for this request; absent when the engine did not report it. */
+    readonly speculation?: SpeculationView;
+}
+
+/** How guessed tokens fared in one request (the text is the same as without guessing). */
+export interface SpeculationView {
+    /** What guessed: "none", "promptLookup" or "draftModel". */
+    readonly predictor: string;
+    readonly accepted: number;
+    readonly rejected: number;
+    /** accepted / (accepted + rejected); null when nothing was guessed. */
+    readonly acceptance: number | null;
+    /** Generated tokens per model step: the most the guesses can have sped decoding up. */
+    readonly tokensPerStep: number;
 }
 
 /** One point of the rolling machine chart; null where the sensor had nothing. */

@@ -26,6 +26,8 @@ export interface FitOptions {
     readonly contextSize: number;
     /** Default: free RAM now (`os.freemem()`). A seam for tests. */
     readonly freeRamBytes?: number;
+    /** A speculative-decoding draft model loaded beside it (on the CPU): its weights and context count too. */
+    readonly draftPath?: string;
 }
 
 /**
@@ -40,7 +42,8 @@ export async function estimateFit(llama: Llama, path: string, options: FitOption
         ? 0
         : await insights.configurationResolver.resolveModelGpuLayers("auto").catch(() => 0);
     const estimate = await estimateMemory(llama, path, options.contextSize, gpuLayers, options.freeRamBytes ?? freemem());
-    return decideFit({...estimate, gpuLayers, totalLayers, gpu: llama.gpu !== false});
+    const draft = options.draftPath != null ? await estimateMemory(llama, options.draftPath, options.contextSize, 0) : undefined;
+    return decideFit({...estimate, ramBytes: estimate.ramBytes + (draft?.ramBytes ?? 0), gpuLayers, totalLayers, gpu: llama.gpu !== false});
 }
 
 /** The numbers a verdict is decided from: an estimate without its verdict, plus whether a GPU is in use. */

@@ -22,6 +22,8 @@ export const SETTINGS = {
     "engine.build": {type: "string", default: "auto", enum: ["auto", "prebuilt"], reload: true},
     "gpu": {type: "string", default: "auto", enum: ["auto", "cpu", "cuda", "vulkan", "metal"], reload: true},
     "contextSize": {type: "integer", default: 4096, minimum: 256, reload: true},
+    "speculative.mode": {type: "string", default: "off", enum: ["off", "promptLookup", "draftModel", "auto"], reload: true},
+    "speculative.draftModelPath": {type: "string", default: "", reload: true},
     "completions.enabled": {type: "boolean", default: true},
     "completions.maxTokens": {type: "integer", default: 64, minimum: 1, maximum: 1024},
     "completions.maxTimeMs": {type: "integer", default: 2000, minimum: 50},

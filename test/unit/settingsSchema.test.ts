@@ -51,5 +51,5 @@ test("valid values are used as they are; unset ones take the default silently", 
 });
 
 test("the settings that reload the model are the ones that change how it is loaded", () => {
-    assert.deepEqual([...RELOAD_KEYS].sort(), ["contextSize", "decodeThreads", "engine.build", "gpu", "modelPath", "promptThreads", "threads"]);
+    assert.deepEqual([...RELOAD_KEYS].sort(), ["contextSize", "decodeThreads", "engine.build", "gpu", "modelPath", "promptThreads", "speculative.draftModelPath", "speculative.mode", "threads"]);
 });

@@ -6,6 +6,7 @@ import type {CompletionRequest} from "../../completion/completionRequest";
 import {LlamaRuntime} from "../../engine/llamaRuntime";
 import {LocalEngine} from "../../engine/localEngine";
 import {LocalCompleter} from "../../completion/localCompleter";
+import {SPECULATIVE_MODES, type SpeculationOptions, type SpeculativeMode} from "../../engine/speculative/speculation";
 import {chooseThreads} from "../../threads/cpuCores";
 import {stderrLogger} from "../../util/logger";
 import {integerOption, onePositional, requiredString, stringOption, UsageError, type CliCommand, type ParsedArgs} from "../cliCommand";
@@ -32,6 +33,11 @@ shows as ghost text. With --json, prints { "text", "suggestions", "rawText", "tt
   --max-context-tokens N  token budget of the extra context (default 1024)
   --layout NAME           ${FIM_LAYOUTS.join(" | ")} (default psm-volatile-after-middle)
   --raw                   print what the model generated, without post-processing
+  --speculative MODE      off | promptLookup | draftModel | auto (default off);
+                          the text is the same in every mode, "speculation" in --json says
+                          how many guessed tokens were accepted
+  --draft PATH            draft model for draftModel/auto (default: the smallest GGUF beside
+                          MODEL with the same vocabulary)
   --threads N             CPU threads (default: the number of physical cores)
   --context N             context size in tokens (default 4096)
   --verbose               log engine details to stderr
@@ -50,6 +56,8 @@ shows as ghost text. With --json, prints { "text", "suggestions", "rawText", "tt
         "max-context-tokens": {type: "string"},
         layout: {type: "string"},
         raw: {type: "boolean"},
+        speculative: {type: "string"},
+        draft: {type: "string"},
         threads: {type: "string"},
         context: {type: "string"},
         json: {type: "boolean"},
@@ -65,7 +73,7 @@ shows as ghost text. With --json, prints { "text", "suggestions", "rawText", "tt
         const runtime = new LlamaRuntime(log);
         const engine = new LocalEngine(runtime, log);
         try {
-            await engine.load(path, {gpu: "auto", threads: threads.threads, contextSize}, {signal: io.signal});
+            await engine.load(path, {gpu: "auto", threads: threads.threads, contextSize, speculation: speculationOptions(args)}, {signal: io.signal});
             const result = await new LocalCompleter(engine).complete({...request, signal: io.signal});
             if (args.values.json === true)
                 io.out(JSON.stringify(result));
@@ -77,6 +85,14 @@ shows as ghost text. With --json, prints { "text", "suggestions", "rawText", "tt
         }
     }
 };
+
+function speculationOptions(args: ParsedArgs): SpeculationOptions {
+    const mode = stringOption(args, "speculative") ?? "off";
+    if (!(SPECULATIVE_MODES as readonly string[]).includes(mode))
+        throw new UsageError(`--speculative must be one of ${SPECULATIVE_MODES.join(", ")}, not "${mode}"`);
+    const draft = stringOption(args, "draft");
+    return {mode: mode as SpeculativeMode, ...(draft != null ? {draftModelPath: resolve(draft)} : {})};
+}
 
 async function completionRequest(args: ParsedArgs): Promise<CompletionRequest> {
     const layout = stringOption(args, "layout");

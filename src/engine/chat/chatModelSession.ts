@@ -2,6 +2,8 @@ import type {ChatHistoryItem, LlamaChat, LlamaContext, LlamaContextSequence} fro
 import type {LoadedModel} from "../loadedModel";
 import {chatWrapperFor} from "../guard/safeChatWrapper";
 import {loadNodeLlamaCpp} from "../nodeLlamaCpp";
+import {promptLookupPredictor} from "../speculative/predictors";
+import {SwitchablePredictor} from "../speculative/switchablePredictor";
 import {toChatHistory} from "./chatHistory";
 import type {ChatTurn} from "./chatTranscript";
 
@@ -20,8 +22,17 @@ export class ChatModelSession {
         readonly loaded: LoadedModel,
         private readonly context: LlamaContext,
         readonly sequence: LlamaContextSequence,
-        readonly chat: LlamaChat
+        readonly chat: LlamaChat,
+        private readonly predictor: SwitchablePredictor | undefined
     ) {}
+
+    /**
+     * Prompt lookup for the next reply, or none: a scripted reply's token bias reads the sequence
+     * token by token, which guessed tokens would run ahead of.
+     */
+    guessAhead(on: boolean): void {
+        this.predictor?.use(on ? "promptLookup" : "none");
+    }
 
     static async create(loaded: LoadedModel): Promise<ChatModelSession> {
         const {LlamaChat: LlamaChatClass} = await loadNodeLlamaCpp();
@@ -31,8 +42,12 @@ export class ChatModelSession {
             threads: description.runtime.threads,
             sequences: 1
         });
-        const sequence = context.getSequence();
-        return new ChatModelSession(loaded, context, sequence, new LlamaChatClass({contextSequence: sequence, chatWrapper: await chatWrapperFor(loaded.model, description)}));
+        // Assistant edits repeat most of the code they were shown: prompt lookup guesses it (same text).
+        const guessing = loaded.speculation != null && loaded.speculation.mode !== "off";
+        const predictor = guessing ? new SwitchablePredictor(await promptLookupPredictor(), undefined) : undefined;
+        const sequence = context.getSequence(predictor != null ? {tokenPredictor: predictor} : {});
+        const chat = new LlamaChatClass({contextSequence: sequence, chatWrapper: await chatWrapperFor(loaded.model, description)});
+        return new ChatModelSession(loaded, context, sequence, chat, predictor);
     }
 
     get supportsTools(): boolean {

@@ -140,6 +140,7 @@ export class ToolChat {
         const maxRounds = options.maxToolRounds ?? 8;
         for (let round = 0; ; round++) {
             const script = request.script?.[round];
+            session.guessAhead(script == null);
             const response = await session.chat.generateResponse(history, {
                 ...(functions != null ? {functions, documentFunctionParams: true, maxParallelFunctionCalls: options.maxParallelToolCalls ?? 4} : {}),
                 signal,

@@ -67,20 +67,23 @@ function memoryCards(state: PanelState): HTMLElement[] {
     }
     const compute = m.computeBytes ?? 0;
     const kv = m.kvCacheBytes ?? m.kvInUseBytes;
-    const total = m.weightsBytes + kv + compute;
+    const draft = m.draft?.bytes ?? 0;
+    const total = m.weightsBytes + kv + compute + draft;
     const fill = m.contextSize > 0 ? (100 * m.contextTokens) / m.contextSize : null;
     return [
         card("Model memory", "card-model-memory",
-            figure(formatBytes(total), "weights + KV cache + compute buffers", "model-memory-total"),
+            figure(formatBytes(total), m.draft != null ? "weights + KV cache + compute buffers + draft model" : "weights + KV cache + compute buffers", "model-memory-total"),
             stackedBar([
                 {value: m.weightsBytes, kind: "weights", label: `Weights ${formatBytes(m.weightsBytes)}`},
                 {value: kv, kind: "kv", label: `KV cache ${formatBytes(kv)}`},
-                {value: compute, kind: "compute", label: `Compute buffers ${formatBytes(compute)}`}
+                {value: compute, kind: "compute", label: `Compute buffers ${formatBytes(compute)}`},
+                ...(m.draft != null ? [{value: draft, kind: "draft", label: `Draft model ${formatBytes(draft)}`}] : [])
             ], total),
             legend([
                 ["weights", "Weights", formatBytes(m.weightsBytes)],
                 ["kv", "KV cache", m.kvCacheBytes != null ? formatBytes(m.kvCacheBytes) : "—"],
-                ["compute", "Compute buffers", m.computeBytes != null ? `≈ ${formatBytes(m.computeBytes)}` : "—"]
+                ["compute", "Compute buffers", m.computeBytes != null ? `≈ ${formatBytes(m.computeBytes)}` : "—"],
+                ...(m.draft != null ? [["draft", `Draft model (${m.draft.fileName})`, formatBytes(draft)] as const] : [])
             ])),
         card("Context", "card-context",
             figure(`${m.contextTokens.toLocaleString()} / ${m.contextSize.toLocaleString()}`, "tokens held in the KV cache", "context-fill"),
@@ -120,10 +123,22 @@ function speedCards(last: RequestView | undefined, state: PanelState): HTMLEleme
         card("Prompt reuse", "card-reuse",
             figure(reuse > 0 ? percent((100 * last.promptTokensReused) / reuse) : "—", "of the prompt came from the KV cache"),
             facts([["Evaluated", last.promptTokensEvaluated.toLocaleString()], ["Reused", last.promptTokensReused.toLocaleString()]])),
+        speculationCard(last),
         card("Energy", "card-energy", last.joulesPerToken != null
             ? figure(joules(last.joulesPerToken), "per generated token (whole machine)", "last-energy")
             : h("p", {class: "qp-missing"}, powerKnown(state) ? "no power reading around this request (the panel was hidden)" : "not available on this machine"))
     ];
+}
+
+/** Speculative decoding on the last request: how many guesses the model accepted. */
+function speculationCard(last: RequestView): HTMLElement {
+    const s = last.speculation;
+    if (s == null || s.predictor === "none")
+        return card("Guessing ahead", "card-speculation", h("p", {class: "qp-missing"}, "off for this request (quantpilot.speculative.mode)"));
+    const source = s.predictor === "draftModel" ? "draft model" : "prompt lookup";
+    return card("Guessing ahead", "card-speculation",
+        figure(s.acceptance != null ? percent(100 * s.acceptance) : "—", `of ${source} guesses accepted`, "last-acceptance"),
+        facts([["Tokens per step", `${s.tokensPerStep.toFixed(2)}×`], ["Accepted / rejected", `${s.accepted} / ${s.rejected}`]]));
 }
 
 /** Whether this machine reports any power figure at all. */

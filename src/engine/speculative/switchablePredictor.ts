@@ -1,0 +1,68 @@
+import type {LlamaContextSequence, SequenceEvaluateOptions, Token, TokenPredictor} from "node-llama-cpp";
+import type {PredictorKind} from "./speculation";
+
+type ResetParams = {targetSequence: LlamaContextSequence; stateTokens: Token[]; evaluateOptions: Readonly<SequenceEvaluateOptions>};
+
+/**
+ * node-llama-cpp fixes a sequence's token predictor when the sequence is made, and the loaded
+ * model has one sequence whose KV cache carries over between requests. This predictor sits in
+ * that fixed place and hands each request's work to the predictor it asked for (or to none), so
+ * switching between prompt lookup, a draft model and plain decoding costs nothing.
+ * It has TokenPredictor's shape; the library only calls these methods.
+ */
+export class SwitchablePredictor implements TokenPredictor {
+    private active: TokenPredictor | undefined;
+
+    constructor(
+        private readonly lookup: TokenPredictor,
+        private readonly draft: TokenPredictor | undefined
+    ) {}
+
+    get hasDraft(): boolean {
+        return this.draft != null;
+    }
+
+    /**
+     * Picks the predictor for the next generation and gives prompt lookup the tokens it copies
+     * from (LlamaChat gives them itself, so a chat passes none). The library resets the picked
+     * predictor before it predicts.
+     */
+    use(kind: PredictorKind, inputTokens?: readonly Token[]): void {
+        const next = kind === "promptLookup" ? this.lookup : kind === "draftModel" ? this.draft : undefined;
+        if (next !== this.active)
+            void this.active?.stop();
+        this.active = next;
+        if (inputTokens != null)
+            this.lookup.updateInputTokens(inputTokens.slice());
+    }
+
+    reset(params: ResetParams): Promise<void> | void {
+        return this.active?.reset(params);
+    }
+
+    pushTokens(tokens: Token[]): void {
+        this.active?.pushTokens(tokens);
+    }
+
+    predictTokens(): Promise<Token[]> | Token[] {
+        return this.active?.predictTokens() ?? [];
+    }
+
+    stop(untilPredictionsExhausted?: boolean): Promise<void> | void {
+        return this.active?.stop(untilPredictionsExhausted);
+    }
+
+    updateInputTokens(tokens: Token[]): void {
+        this.lookup.updateInputTokens(tokens);
+    }
+
+    async dispose(): Promise<void> {
+        this.active = undefined;
+        await this.lookup.dispose();
+        await this.draft?.dispose();
+    }
+
+    [Symbol.dispose](): void {
+        void this.dispose();
+    }
+}
