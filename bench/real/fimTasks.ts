@@ -60,17 +60,19 @@ export function listSourceFiles(trees: readonly SourceTree[]): {tree: SourceTree
 }
 
 /**
- * Tasks by a seeded random pick of files, then of a line with code on it, a cursor (after the
+ * Tasks by a seeded random pick of a tree, a file in it, then of a line with code on it, a cursor (after the
  * indentation, or at a random column inside the line's code) and a span of 1-3 lines. Nothing is
  * chosen by looking at a model's answer.
  */
 export function cutFimTasks(trees: readonly SourceTree[], options: FimTaskOptions): FimTask[] {
-    const files = listSourceFiles(trees);
-    if (files.length === 0)
+    // Each tree is drawn equally often, whatever its number of files (the stdlib has ~20x more).
+    const byTree = trees.map((tree) => listSourceFiles([tree])).filter((files) => files.length > 0);
+    if (byTree.length === 0)
         throw new Error(`no source files found under ${trees.map((t) => t.root).join(", ")}`);
     const random = new SeededRandom(options.seed, 0xf17);
     const tasks: FimTask[] = [];
     for (let attempt = 0; tasks.length < options.count && attempt < options.count * 50; attempt++) {
+        const files = byTree[random.nextUint32() % byTree.length]!;
         const {tree, path} = files[random.nextUint32() % files.length]!;
         const task = cutOne(readFileSync(path, "utf8"), `${tree.name}/${relative(tree.root, path)}`, random, options);
         if (task != null)

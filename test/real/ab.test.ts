@@ -34,13 +34,13 @@ test("A/B on real weights and real text: Q2_K requantized from the shipped Q4_K_
         return t.skip("real models unavailable (QP_ALLOW_NO_REAL_MODELS=1)");
     const q2k = join(DIR, "coder-0.5b.requant-Q2_K.gguf");
     if (!existsSync(q2k)) {
-        const quantize = await runCli(["quantize", real.completion.path, "--type", "Q2_K", "--out", q2k, "--allow-requantize", "--threads", "2"], {timeoutMs: 600_000});
+        const quantize = await runCli(["quantize", real.completion.path, "--type", "Q2_K", "--out", q2k, "--allow-requantize", "--threads", "1"], {timeoutMs: 600_000});
         assert.equal(quantize.code, 0, quantize.stderr);
     }
     const textFile = join(DIR, "ab-text.txt");
     await writeFile(textFile, realText());
     const run = await runCli(["ab", real.completion.path, q2k, "--text", textFile, "--window", "256", "--metrics", "quality",
-        "--threads", "2", "--gpu", "cpu", "--no-cache", "--json"], {timeoutMs: 900_000});
+        "--threads", "1", "--gpu", "cpu", "--no-cache", "--json"], {timeoutMs: 900_000});
     assert.equal(run.code, 0, run.stderr);
     const [candidate] = lastJsonLine<{candidates: Candidate[]}>(run).candidates;
     assert.ok(candidate != null && candidate.tokensScored > 500, `scored ${candidate?.tokensScored} tokens of the given text only`);

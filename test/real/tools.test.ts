@@ -13,7 +13,7 @@ test("tools-eval on the real instruct model: it decides to call tools on its own
     if (real == null)
         return t.skip("real models unavailable (QP_ALLOW_NO_REAL_MODELS=1)");
     // Natural mode: nothing forces a call, so a model that cannot use the tools scores 0 here.
-    const run = await runCli(["tools-eval", real.instruct.path, "--threads", "2", "--limit", "6", "--json"], {timeoutMs: 600_000});
+    const run = await runCli(["tools-eval", real.instruct.path, "--threads", "1", "--limit", "6", "--json"], {timeoutMs: 600_000});
     assert.equal(run.code, 0, run.stderr);
     const result = lastJsonLine<{cases: number; calls: number; validCalls: number; correctCalls: number; accuracy: number}>(run);
     assert.equal(result.cases, 6);
