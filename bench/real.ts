@@ -6,7 +6,7 @@
  *
  *   npm run bench:real -- [--limit 300] [--seed N] [--threads 1] [--max-tokens 32] [--lines-above 32]
  *       [--lines-below 8] [--ab-types Q8_0,Q3_K_M,Q2_K] [--ab-fim-tasks 20] [--tools-limit N]
- *       [--tools-result FILE] [--sections fim,tools,ab] [--llama-bin DIR] [--json]
+ *       [--tools-result FILE] [--ab-check FILE] [--sections fim,tools,ab] [--llama-bin DIR] [--json]
  *
  * FIM tasks: a seeded random pick of files from Python's standard library and TypeScript's lib
  * .d.ts files, as installed on the machine when it runs, then of a line, a cursor and a span of
@@ -19,6 +19,8 @@
  * --sections runs only those; each section's result is kept in .cache/bench-real/<section>.json
  * and the others are read from there (from an earlier run on this machine), so the sections of one
  * report can run one after the other. --llama-bin: a folder with llama-perplexity for the A/B.
+ * --ab-check takes the output of a `bench:abCheck --json` run on the same files instead of running
+ * it; --ab-fim-tasks 0 leaves out the per-level FIM figure.
  * A/B: the shipped Q4_K_M is the reference (no F16 ships on PyPI), the lower levels are made from
  * it with QuantPilot's quantizer (--allow-requantize), and bench/abCheck.ts compares
  * `quantpilot ab --metrics quality` with `llama-perplexity --kl-divergence` on the same text file.
@@ -49,6 +51,7 @@ const {values} = parseArgs({
         "lines-above": {type: "string", default: "32"},
         "lines-below": {type: "string", default: "8"},
         "tools-result": {type: "string"},
+        "ab-check": {type: "string"},
         "tools-limit": {type: "string"},
         sections: {type: "string", default: "fim,tools,ab"},
         "llama-bin": {type: "string"},
@@ -81,7 +84,7 @@ async function cli(args: string[]): Promise<string> {
 async function fimSection(model: RealModel, tasks: FimTask[]) {
     note(`FIM: ${tasks.length} tasks on ${model.name}, QuantPilot and llama-server taking turns`);
     const {quantpilot, llamaServer} = await compareFim(model.path, tasks, {
-        ...options, onProgress: (done, total) => done % 10 === 0 && note(`  FIM ${done}/${total}`)
+        ...options, onProgress: (done, total) => done % 5 === 0 && note(`  FIM ${done}/${total}`)
     });
     await writeFile(join(WORK_DIR, "fim-samples.json"), JSON.stringify(tasks.map((t, i) => ({
         file: t.file, line: t.line, middle: t.middle, quantpilot: quantpilot[i], llamaServer: llamaServer[i]
@@ -116,6 +119,17 @@ function abText(trees: readonly SourceTree[]): {text: string; files: string[]} {
     return {text: parts.join("\n\n"), files};
 }
 
+async function runAbCheck(model: RealModel, candidates: readonly string[], text: string, files: readonly string[]): Promise<AbCheck> {
+    const textFile = join(WORK_DIR, "ab-text.txt");
+    await writeFile(textFile, text);
+    note(`A/B: quality against llama-perplexity on ${files.join(" + ")} (${text.length} characters)`);
+    const {stdout} = await run(process.execPath, ["--import", "tsx", join(REPO_ROOT, "bench", "abCheck.ts"), "--reference", model.path,
+        "--candidates", candidates.join(","), "--text", textFile, "--window", "512", "--threads", String(options.threads), "--json",
+        ...(values["llama-bin"] != null ? ["--llama-bin", values["llama-bin"]] : [])],
+    {cwd: REPO_ROOT, maxBuffer: 64 << 20}).catch((err: {stdout?: string}) => ({stdout: err.stdout ?? ""}));
+    return JSON.parse(stdout.trim().split("\n").pop()!) as AbCheck;
+}
+
 async function abSection(model: RealModel, tasks: FimTask[], trees: readonly SourceTree[]) {
     const types = values["ab-types"].split(",").map((t) => t.trim()).filter(Boolean);
     const candidates: string[] = [];
@@ -128,17 +142,13 @@ async function abSection(model: RealModel, tasks: FimTask[], trees: readonly Sou
         candidates.push(out);
     }
     const {text, files} = abText(trees);
-    const textFile = join(WORK_DIR, "ab-text.txt");
-    await writeFile(textFile, text);
-    note(`A/B: quality against llama-perplexity on ${files.join(" + ")} (${text.length} characters)`);
-    const {stdout} = await run(process.execPath, ["--import", "tsx", join(REPO_ROOT, "bench", "abCheck.ts"), "--reference", model.path,
-        "--candidates", candidates.join(","), "--text", textFile, "--window", "512", "--threads", String(options.threads), "--json",
-        ...(values["llama-bin"] != null ? ["--llama-bin", values["llama-bin"]] : [])],
-    {cwd: REPO_ROOT, maxBuffer: 64 << 20}).catch((err: {stdout?: string}) => ({stdout: err.stdout ?? ""}));
-    const check = JSON.parse(stdout.trim().split("\n").pop()!) as AbCheck;
+    const given = values["ab-check"];
+    const check = given != null ? JSON.parse(readFileSync(given, "utf8").trim().split("\n").pop()!) as AbCheck : await runAbCheck(model, candidates, text, files);
     const fimTasks = tasks.slice(0, Number(values["ab-fim-tasks"]));
     const fim: Record<string, ReturnType<typeof summarizeFim>> = {};
     for (const [name, path] of [[model.quantization, model.path], ...types.map((t, i) => [t, candidates[i]!])] as const) {
+        if (fimTasks.length === 0)
+            continue;
         note(`A/B: FIM on ${fimTasks.length} tasks with ${name}`);
         fim[name] = summarizeFim(await quantPilotFim(path, fimTasks, options));
     }
@@ -202,10 +212,10 @@ async function main(): Promise<void> {
             kld: r.kld.quantpilot, sameTop1: r.sameTop1.quantpilot, llamaPerplexityKld: r.kld.llama, llamaPerplexitySameTop1: r.sameTop1.llama,
             kldRelativeDifference: r.kld.relative, perplexity: r.pplCandidate.quantpilot, llamaPerplexity: r.pplCandidate.llama,
             referencePerplexity: r.pplReference.quantpilot, tokens: r.tokens.quantpilot,
-            fimExactMatch: ab.fim[ab.types[i]!]!.exactMatch,
+            fimExactMatch: ab.fim[ab.types[i]!]?.exactMatch ?? null,
             msPerToken: r.msPerToken, llamaPerplexityMsPerToken: r.llamaPerplexityMsPerToken
         })),
-        abReference: ab == null ? null : {quantization: real.completion.quantization, fimExactMatch: ab.fim[real.completion.quantization]!.exactMatch,
+        abReference: ab == null ? null : {quantization: real.completion.quantization, fimExactMatch: ab.fim[real.completion.quantization]?.exactMatch ?? null,
             text: ab.text, qualityAgrees: ab.check.qualityAgrees, timeRatio: ab.check.ratio},
         seconds: Math.round((performance.now() - startedAt) / 1000)
     };
