@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import type {QuantPilot} from "./quantPilot";
 import {createDemoModel} from "./models/demoModel";
+import {DEMO_MODEL_LABEL} from "./models/starterOffer";
 import {reportUserActionError} from "./vscodeUtil/errors";
 import {compareQuantizations} from "./ab/vscode/compareQuantizationsCommand";
 import {showAbHistory} from "./ab/vscode/abHistoryCommand";
@@ -81,8 +82,8 @@ async function useDemoModel(qp: QuantPilot): Promise<void> {
         return;
     await qp.config.setModelPath(path);
     void vscode.window.showInformationMessage(
-        "QuantPilot loaded the demo model. Its weights are random, so its suggestions are meaningless text: " +
-        "it is for trying the extension offline. Select a real GGUF model for useful completions."
+        "QuantPilot loaded the demo model (random weights, for trying the plumbing). Its weights are random, so its suggestions are " +
+        "meaningless text. Download Model… offers real ones for useful completions."
     );
 }
 
@@ -99,7 +100,7 @@ async function showMenu(qp: QuantPilot): Promise<void> {
         {label: "$(versions) Switch Quantization…", command: "quantpilot.switchQuantization"},
         {label: "$(cloud-download) Download Model…", command: "quantpilot.downloadModel"},
         {label: "$(file-zip) Quantize Model…", command: "quantpilot.quantizeModel"},
-        {label: "$(beaker) Create Demo Model (random weights)", command: "quantpilot.createDemoModel"},
+        {label: `$(beaker) ${DEMO_MODEL_LABEL}`, command: "quantpilot.createDemoModel"},
         {label: qp.config.completionsEnabled ? "$(debug-pause) Turn Inline Completions Off" : "$(play) Turn Inline Completions On",
             command: "quantpilot.toggleInlineCompletions"},
         {label: "$(refresh) Reload Model", command: "quantpilot.reloadModel"},

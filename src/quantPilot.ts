@@ -16,6 +16,7 @@ import {offerRebuildWhenLocalBuildFails} from "./models/buildEngineCommand";
 import {ModelController} from "./models/modelController";
 import {ModelManagement} from "./models/modelManagement";
 import type {ModelServices} from "./models/modelServices";
+import {DEMO_MODEL_LABEL, firstRunOffer, useStarterModel} from "./models/starterOffer";
 import {StatusBar} from "./models/statusBar";
 import {PanelHost} from "./panel/panelHost";
 import {LocalChatBackend} from "./engine/chat/localChatBackend";
@@ -130,17 +131,18 @@ export class QuantPilot implements vscode.Disposable {
     }
 
     private async offerFirstModel(): Promise<void> {
-        const choice = await vscode.window.showInformationMessage(
-            "QuantPilot has no model yet. Pick a GGUF model file, or create a small demo model (random weights) to try it offline.",
-            "Select Model File…", "Create Demo Model"
-        );
-        await this.runMenuChoice(choice);
+        const offer = firstRunOffer();
+        const choice = await vscode.window.showInformationMessage(offer.message, ...offer.choices);
+        if (choice != null && choice === offer.downloadLabel && offer.starter != null)
+            await useStarterModel(this.modelServices, offer.starter);
+        else
+            await this.runMenuChoice(choice);
     }
 
     private async runMenuChoice(choice: string | undefined): Promise<void> {
         const commands: Record<string, string> = {
             "Select Model File…": "quantpilot.selectModelFile",
-            "Create Demo Model": "quantpilot.createDemoModel",
+            [DEMO_MODEL_LABEL]: "quantpilot.createDemoModel",
             "Show Log": "quantpilot.showLog"
         };
         if (choice != null && commands[choice] != null)

@@ -1,7 +1,7 @@
 import {DEFAULT_TEXT_WINDOW, splitCursorText, type CursorText, type TextWindow} from "./cursorText";
 import {DEFAULT_FIM_LAYOUT, type FimLayout, type FimVocabulary} from "./fimPrompt";
 import {languageSyntaxFor} from "./languageSyntax";
-import type {SuggestionContext} from "./postProcess";
+import {heldBackWhitespace, type SuggestionContext} from "./postProcess";
 import {buildCompletionPrompt, DEFAULT_PROMPT_BUDGET, type CompletionPrompt, type ContextChunk, type PromptBudget, type Tokenizer} from "./promptTokens";
 
 /** The inputs that decide a suggestion's text (everything in a completion request except how it runs). */
@@ -39,8 +39,14 @@ export function planCompletion(input: CompletionInput, model: PlanningModel): Co
     const window: TextWindow = {...DEFAULT_TEXT_WINDOW, ...input.window};
     const budget: PromptBudget = {...DEFAULT_PROMPT_BUDGET, ...input.budget};
     const text = splitCursorText(input.prefix, input.suffix, window);
+    const heldBack = heldBackWhitespace(text.linePrefix);
+    const promptText = heldBack === "" ? text : {
+        ...text,
+        volatile: text.volatile.slice(0, -heldBack.length),
+        linePrefix: text.linePrefix.slice(0, -heldBack.length)
+    };
     const prompt = buildCompletionPrompt({
-        text,
+        text: promptText,
         ...(input.fileName != null ? {fileName: input.fileName} : {}),
         ...(input.repoName != null ? {repoName: input.repoName} : {}),
         ...(input.context != null ? {chunks: input.context} : {})
@@ -48,6 +54,6 @@ export function planCompletion(input: CompletionInput, model: PlanningModel): Co
     return {
         text,
         prompt,
-        suggestion: {text, syntax: languageSyntaxFor(input.fileName), specialTexts: model.specialTexts}
+        suggestion: {text, syntax: languageSyntaxFor(input.fileName), specialTexts: model.specialTexts, ...(heldBack !== "" ? {heldBack} : {})}
     };
 }

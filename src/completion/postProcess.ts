@@ -8,6 +8,32 @@ export interface SuggestionContext {
     readonly syntax: LanguageSyntax;
     /** Spellings of the model's special tokens; generated text is cut where one leaks. */
     readonly specialTexts: readonly string[];
+    /**
+     * The whitespace at the end of the line prefix that the prompt left out (`heldBackWhitespace`):
+     * the model writes it again, and it is taken off the start of the generated text. Default: "".
+     */
+    readonly heldBack?: string;
+}
+
+/**
+ * The space or tab the cursor's line ends with, which the prompt leaves out. BPE tokenizers
+ * (Qwen2.5, Llama 3, StarCoder; SentencePiece's "▁" alike) put the last whitespace before a word
+ * inside the word's token: "\n    if" is "\n", "   ", " if". A prompt ending in the whole
+ * indentation "    " is one the model never saw in training; it answers " if", one space too deep,
+ * and every line after it follows. Without that one character the prompt ends as training text
+ * does, and the model writes it again as the start of its next token.
+ */
+export function heldBackWhitespace(linePrefix: string): string {
+    const last = linePrefix.at(-1);
+    return last === " " || last === "\t" ? last : "";
+}
+
+/** The generated text without the held-back whitespace it starts by writing again (as much of it as it does). */
+function withoutHeldBack(raw: string, heldBack: string | undefined): string {
+    let n = 0;
+    while (heldBack != null && n < heldBack.length && n < raw.length && raw[n] === heldBack[n])
+        n++;
+    return raw.slice(n);
 }
 
 /** One line when the cursor is mid-line or in a line comment; otherwise a block may follow. */
@@ -49,12 +75,12 @@ function lineScans(context: SuggestionContext): LineScans {
  * has, or a leaked special token.
  */
 export function isSuggestionDecided(raw: string, context: SuggestionContext): boolean {
-    return findCut(normalizeLineEnds(raw), context, false).decided;
+    return findCut(withoutHeldBack(normalizeLineEnds(raw), context.heldBack), context, false).decided;
 }
 
 /** The text to show for the raw model output; "" when there is nothing worth showing. */
 export function finishSuggestion(raw: string, context: SuggestionContext): string {
-    const normalized = normalizeLineEnds(raw);
+    const normalized = withoutHeldBack(normalizeLineEnds(raw), context.heldBack);
     const cut = normalized.slice(0, findCut(normalized, context, true).index);
     return tidy(cut, context);
 }

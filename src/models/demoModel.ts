@@ -16,7 +16,7 @@ export async function createDemoModel(storageDir: string, source: BundledLlamaSo
     await mkdir(dir, {recursive: true});
     const path = join(dir, DEMO_MODEL_FILE);
     await vscode.window.withProgress(
-        {location: vscode.ProgressLocation.Notification, title: "QuantPilot: writing the demo model (random weights)"},
+        {location: vscode.ProgressLocation.Notification, title: "QuantPilot: writing the demo model (random weights, for trying the plumbing)"},
         () => makeGeneratedModel({outPath: path, preset: "tiny", seed: 1, source})
     );
     return path;

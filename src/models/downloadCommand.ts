@@ -36,7 +36,7 @@ export async function downloadModelCommand(services: ModelServices): Promise<voi
     }
     running.add(uri);
     try {
-        const path = await downloadWithProgress(services, uri, `${model.name} ${quant}`);
+        const path = await downloadWithProgress(services, uri, `${model.name} ${quant}`, model.pinned?.[quant]?.sha256);
         if (path == null)
             return;
         const choice = await vscode.window.showInformationMessage(`Downloaded ${model.name} ${quant}.`, "Load It");
@@ -47,7 +47,11 @@ export async function downloadModelCommand(services: ModelServices): Promise<voi
     }
 }
 
-async function downloadWithProgress(services: ModelServices, uri: string, label: string): Promise<string | undefined> {
+/**
+ * Downloads `uri` into the models folder under a cancellable progress notification; checked
+ * against `expectedSha256` when given (a pinned catalog file), else against the published one.
+ */
+export async function downloadWithProgress(services: ModelServices, uri: string, label: string, expectedSha256?: string): Promise<string | undefined> {
     const directory = modelsDir(services);
     try {
         const result = await vscode.window.withProgress(
@@ -57,7 +61,7 @@ async function downloadWithProgress(services: ModelServices, uri: string, label:
                 let reported = 0;
                 try {
                     return await downloadModel({
-                        uri, directory, signal: abort.signal,
+                        uri, directory, signal: abort.signal, ...(expectedSha256 != null ? {expectedSha256} : {}),
                         onProgress: (p) => {
                             const percent = p.totalBytes > 0 ? Math.floor((100 * p.downloadedBytes) / p.totalBytes) : 0;
                             progress.report({increment: Math.max(0, percent - reported), message: describeProgress(p)});

@@ -16,6 +16,10 @@ export interface CatalogModel {
     readonly quants: readonly string[];
     /** Exact file names for quants whose files do not follow the repository's usual naming. */
     readonly files?: Readonly<Record<string, string>>;
+    /** Files whose bytes were checked: a download of that quant must have this SHA-256 and size. */
+    readonly pinned?: Readonly<Record<string, PinnedFile>>;
+    /** The quant the first-run prompt offers (at most one model has it; it must be pinned). */
+    readonly firstRun?: string;
     readonly capabilities: {readonly fim: boolean; readonly tools: boolean; readonly chat: boolean};
     /** What QuantPilot recommends it for: completions need FIM, the assistant needs tools. */
     readonly use: readonly CatalogUse[];
@@ -24,6 +28,12 @@ export interface CatalogModel {
     /** Which facts were confirmed from a primary source; the rest are shown as unverified. */
     readonly verified: {readonly repo: boolean; readonly quants: boolean; readonly contextLength: boolean; readonly license: boolean};
     readonly notes?: string;
+}
+
+export interface PinnedFile {
+    /** Lower-case hex. */
+    readonly sha256: string;
+    readonly sizeBytes: number;
 }
 
 export interface Catalog {
@@ -67,6 +77,8 @@ export function parseCatalog(data: unknown): Catalog {
         throw new CatalogError([...problems, "models is not a list"].join("; "));
     const ids = new Set<string>();
     root.models.forEach((model: unknown, i: number) => checkModel(model, `models[${i}]`, problems, ids));
+    if (root.models.filter((m: {firstRun?: unknown}) => m?.firstRun != null).length > 1)
+        problems.push("more than one model has firstRun");
     if (problems.length > 0)
         throw new CatalogError(`the model catalog is invalid: ${problems.join("; ")}`);
     return root as Catalog;
@@ -98,6 +110,22 @@ function checkModel(value: unknown, at: string, problems: string[], ids: Set<str
     checkFlags(m.capabilities, `${at}.capabilities`, ["fim", "tools", "chat"], problems);
     checkFlags(m.verified, `${at}.verified`, ["repo", "quants", "contextLength", "license"], problems);
     checkUse(m, at, problems);
+    checkPins(m, at, problems);
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+function checkPins(m: Record<string, unknown>, at: string, problems: string[]): void {
+    const quants = Array.isArray(m.quants) ? m.quants as unknown[] : [];
+    const pinned = (m.pinned ?? {}) as Record<string, {sha256?: unknown; sizeBytes?: unknown}>;
+    if (typeof pinned !== "object")
+        problems.push(`${at}.pinned must map quant names to {sha256, sizeBytes}`);
+    for (const [quant, pin] of Object.entries(pinned))
+        if (!quants.includes(quant) || typeof pin?.sha256 !== "string" || !SHA256.test(pin.sha256) ||
+            typeof pin.sizeBytes !== "number" || !Number.isInteger(pin.sizeBytes) || pin.sizeBytes <= 0)
+            problems.push(`${at}.pinned.${quant} must be {sha256: 64 lower-case hex digits, sizeBytes: a positive whole number} of a listed quant`);
+    if (m.firstRun != null && (typeof m.firstRun !== "string" || pinned[m.firstRun] == null))
+        problems.push(`${at}.firstRun must name a pinned quant: the first run shows its checksum before downloading`);
 }
 
 function checkQuants(m: Record<string, unknown>, at: string, problems: string[]): void {

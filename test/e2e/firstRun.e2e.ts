@@ -1,5 +1,6 @@
 /**
- * A first start with no model: QuantPilot offers to pick a file or create the demo model, the
+ * A first start with no model: QuantPilot offers a real model (size, licence, checksum and fit
+ * shown before the download), a file, or the demo model; the
  * demo model is written from the llama.cpp source inside the installed VSIX, loaded, and labelled
  * as random weights; an invalid setting gets one clear warning and the extension keeps working.
  */
@@ -36,7 +37,8 @@ test("with no model, the status bar says so and a notification offers a file or 
     const status = await waitFor(() => session.statusBarText(STATUS_ITEM_ID), "QuantPilot status bar item");
     assert.match(status, /no model/);
     const offer = await waitFor(async () => (await session.notifications()).find((n) => n.includes("has no model yet")), "first-run offer");
-    assert.match(offer, /Pick a GGUF model file, or create a small demo model/);
+    assert.match(offer, /download Qwen2\.5-Coder 0\.5B Instruct Q4_K_M: .*Apache-2\.0, SHA-256 1d961463…c4ff32; needs about .* free: /);
+    assert.match(offer, /create a demo model \(random weights, for trying the plumbing offline\)/);
 });
 
 // What a person must read in it: which setting, the value they gave, why it is not used, and what is.
@@ -48,7 +50,7 @@ test("a negative thread count gets one clear warning", async () => {
 });
 
 test("Create Demo Model writes and loads a random-weights model labelled as such", async () => {
-    await session.runCommand("QuantPilot: Create Demo Model (random weights)");
+    await session.runCommand("QuantPilot: Create Demo Model (random weights, for trying the plumbing)");
     await waitFor(async () => {
         const text = await session.statusBarText(STATUS_ITEM_ID);
         return text?.includes("quantpilot-demo-random-weights · F16") === true ? text : null;

@@ -5,6 +5,7 @@ import {DEFAULT_TEXT_WINDOW, splitCursorText, type TextWindow} from "../../src/c
 import {cursorContext, looksBinary} from "../../src/completion/documentContext";
 import {buildFimPrompt, type FimVocabulary} from "../../src/completion/fimPrompt";
 import {languageSyntaxFor} from "../../src/completion/languageSyntax";
+import {finishSuggestion} from "../../src/completion/postProcess";
 import {buildCompletionPrompt, firstLinesWithin, lastLinesWithin, type Tokenizer} from "../../src/completion/promptTokens";
 import {TokenMemo} from "../../src/completion/tokenMemo";
 
@@ -157,4 +158,19 @@ test("an auto-closed rest of line stays out of the FIM suffix, so typing a brack
     assert.equal(quoted.suffix, before.suffix);
     assert.equal(opened.lineSuffix, ")", "post-processing still sees it");
     assert.equal(splitCursorText(above + "    f(", "a, b)\n}\n").suffix, "a, b)\n}\n", "real code after the cursor stays");
+});
+
+test("the prompt leaves out the one space or tab the cursor's line ends with, and the suggestion drops it again", () => {
+    const model = {fim: FIM, tokenizer: chars, specialTexts: []};
+    const indented = planCompletion({prefix: "def f(n):\n    ", suffix: "\n"}, model);
+    const middle = indented.prompt.tokens.indexOf(FIM.middle);
+    assert.equal(detok(indented.prompt.tokens.slice(middle + 1)), "   ", "three of the four spaces: the model writes \" if\" itself");
+    assert.equal(indented.suggestion.heldBack, " ");
+    assert.equal(finishSuggestion(" if n < 2:\n        return n", indented.suggestion), "if n < 2:\n        return n");
+    assert.equal(finishSuggestion("if n < 2:", indented.suggestion), "if n < 2:", "a model that skips the space loses nothing");
+    const tab = planCompletion({prefix: "\t", suffix: ""}, model);
+    assert.equal(tab.suggestion.heldBack, "\t");
+    const word = planCompletion({prefix: "x = foo", suffix: ""}, model);
+    assert.equal(word.suggestion.heldBack, undefined, "nothing held back after a word");
+    assert.equal(detok(word.prompt.tokens.slice(word.prompt.tokens.indexOf(FIM.middle) + 1)), "x = foo");
 });

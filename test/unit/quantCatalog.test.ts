@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {builtInCatalog, CatalogError, downloadUri, parseCatalog} from "../../src/quant/catalog";
 import {recommendModel} from "../../src/quant/recommendModel";
 import {decideFit, describeFit} from "../../src/quant/fit";
+import {describeStarter, starterModel} from "../../src/quant/starterModel";
 
 const GB = 1024 ** 3;
 
@@ -63,4 +64,28 @@ test("fit verdicts: GPU, partly on GPU, CPU only, will not fit", () => {
     assert.equal(decideFit({...base, gpu: true, gpuLayers: 29, freeVramBytes: 1 * GB}).verdict, "none");
     assert.match(describeFit(decideFit({...base, gpu: true, gpuLayers: 12})), /^partly on GPU: 12\/29 layers, needs 2\.00 GB VRAM \(4\.00 GB free\) \+ 1\.00 GB RAM/);
     assert.match(describeFit(decideFit({...base, gpu: false, gpuLayers: 0, freeRamBytes: 0.5 * GB})), /^will not fit: needs 1\.00 GB RAM \(512 MB free\)/);
+});
+
+test("the first run offers a real coder model from the catalog, pinned: size, licence and checksum known before the download", () => {
+    const starter = starterModel(builtInCatalog());
+    assert.ok(starter != null, "the shipped catalog marks a first-run model");
+    assert.equal(starter.model.id, "qwen2.5-coder-0.5b-instruct");
+    assert.equal(starter.quant, "Q4_K_M");
+    assert.ok(starter.model.capabilities.fim, "a FIM model: the first run is about completions");
+    assert.equal(starter.uri, "hf:Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf");
+    assert.deepEqual(starter.pin, {sha256: "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32", sizeBytes: 491_400_064});
+    const roomy = describeStarter(starter, 8 * 1024 ** 3);
+    assert.match(roomy, /^Qwen2\.5-Coder 0\.5B Instruct Q4_K_M: 469 MB download, Apache-2\.0, SHA-256 1d961463…c4ff32; needs about .* of memory, 8\.00 GB free: fits$/);
+    assert.match(describeStarter(starter, 300 * 1024 ** 2), /: does not fit now/);
+});
+
+test("a first-run entry must be pinned, pins must be real checksums, and only one model may be offered first", () => {
+    const base = builtInCatalog().models.find((m) => m.id === "qwen2.5-coder-0.5b-instruct")!;
+    const other = builtInCatalog().models.find((m) => m.id === "qwen2.5-coder-1.5b-instruct")!;
+    const reject = (models: unknown[], pattern: RegExp) => assert.throws(() => parseCatalog({schemaVersion: 1, models}), pattern);
+    reject([{...base, pinned: undefined}], /firstRun must name a pinned quant/);
+    reject([{...base, pinned: {Q4_K_M: {sha256: "1D96", sizeBytes: 1}}}], /pinned\.Q4_K_M must be \{sha256: 64 lower-case hex digits/);
+    reject([{...base, pinned: {IQ1_S: base.pinned!.Q4_K_M}}], /pinned\.IQ1_S .* of a listed quant/);
+    reject([base, {...other, firstRun: "Q4_K_M"}], /more than one model has firstRun/);
+    assert.equal(starterModel(parseCatalog({schemaVersion: 1, models: [other]})), undefined, "no first-run entry, no offer");
 });
