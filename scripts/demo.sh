@@ -67,7 +67,7 @@ if command -v code >/dev/null 2>&1 && [ "${QUANTPILOT_DEMO_USE_CODE_SERVER:-0}" 
 fi
 
 log "no desktop 'code' CLI: using code-server (VS Code in the browser)"
-bash "$ROOT/scripts/setup-e2e.sh"
+bash "$ROOT/scripts/setup-e2e.sh" 1.100
 CS="$ROOT/.cache/code-server/node_modules/.bin/code-server"
 USER_DATA="$DEMO/user-data"; EXTENSIONS="$DEMO/extensions"
 mkdir -p "$USER_DATA/User"
