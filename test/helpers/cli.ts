@@ -41,3 +41,14 @@ export function lastJsonLine<T = Record<string, unknown>>(run: CliRun): T {
     const lines = run.stdout.trim().split("\n");
     return JSON.parse(lines[lines.length - 1]!) as T;
 }
+
+/** What `quantpilot tools-eval --json` prints as its last line. */
+export interface ToolsEvalJson {
+    cases: number;
+    calls: number;
+    validCalls: number;
+    correctCalls: number;
+    accuracy: number;
+    ci95: [number, number];
+    mode: string;
+}

@@ -1,22 +1,12 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {lastJsonLine, runCli} from "../helpers/cli";
+import {lastJsonLine, runCli, type ToolsEvalJson} from "../helpers/cli";
 import {testModel} from "../helpers/testModels";
-
-interface EvalJson {
-    cases: number;
-    calls: number;
-    validCalls: number;
-    correctCalls: number;
-    accuracy: number;
-    ci95: [number, number];
-    mode: string;
-}
 
 test("tools-eval --forced scores the function and arguments the model picks; every call is valid", async () => {
     const run = await runCli(["tools-eval", await testModel("tiny"), "--threads", "1", "--forced", "--limit", "6", "--json"], {timeoutMs: 300_000});
     assert.equal(run.code, 0, run.stderr);
-    const result = lastJsonLine<EvalJson>(run);
+    const result = lastJsonLine<ToolsEvalJson>(run);
     assert.equal(result.cases, 6);
     assert.equal(result.mode, "forced");
     assert.ok(result.calls >= 1 && result.calls <= 6, `one call at most per case, got ${result.calls}`);
@@ -29,7 +19,7 @@ test("tools-eval --forced scores the function and arguments the model picks; eve
 test("tools-eval in natural mode: a random model never starts a call on its own, and the interval says how little that shows", async () => {
     const run = await runCli(["tools-eval", await testModel("tiny"), "--threads", "1", "--limit", "3", "--json"], {timeoutMs: 300_000});
     assert.equal(run.code, 0, run.stderr);
-    const result = lastJsonLine<EvalJson>(run);
+    const result = lastJsonLine<ToolsEvalJson>(run);
     assert.deepEqual({cases: result.cases, calls: result.calls, validCalls: result.validCalls, correctCalls: result.correctCalls, accuracy: result.accuracy},
         {cases: 3, calls: 0, validCalls: 0, correctCalls: 0, accuracy: 0});
     assert.equal(result.ci95[0], 0);

@@ -1,15 +1,7 @@
 import {before, test} from "node:test";
 import assert from "node:assert/strict";
-import {lastJsonLine, runCli} from "../helpers/cli";
+import {lastJsonLine, runCli, type ToolsEvalJson} from "../helpers/cli";
 import {fetchRealModels, type RealModels} from "./realModels";
-
-interface EvalJson {
-    cases: number;
-    calls: number;
-    validCalls: number;
-    correctCalls: number;
-    accuracy: number;
-}
 
 let real: RealModels | undefined;
 
@@ -17,10 +9,10 @@ before(async () => {
     real = await fetchRealModels();
 });
 
-async function toolsEval(path: string, extra: string[]): Promise<EvalJson> {
+async function toolsEval(path: string, extra: string[]): Promise<ToolsEvalJson> {
     const run = await runCli(["tools-eval", path, "--threads", "1", "--limit", "6", "--json", ...extra], {timeoutMs: 900_000});
     assert.equal(run.code, 0, run.stderr);
-    return lastJsonLine<EvalJson>(run);
+    return lastJsonLine<ToolsEvalJson>(run);
 }
 
 test("tools-eval --forced on the real instruct model: every call well formed, and most pick the right tool and arguments", async (t) => {
