@@ -83,9 +83,11 @@ test("a model too large for free memory is refused with the numbers", async () =
 test("switching to another model replaces it; an in-flight completion is aborted cleanly, never answered by a disposed model", async () => {
     const engine = newTestEngine();
     await engine.load(await testModel("tiny", 1), TEST_LOAD_OPTIONS);
-    const inFlight = completer(engine).complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 400});
+    // Handled from the start: the request may end (aborted) while the switch is still going on.
+    const inFlight = completer(engine).complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 400})
+        .then((r) => r.tokens, (err: unknown) => isAbortError(err) ? "aborted" : err);
     const switched = await engine.load(await testModel("tiny", 2), TEST_LOAD_OPTIONS);
-    const outcome = await inFlight.then((r) => r.tokens, (err) => isAbortError(err) ? "aborted" : err);
+    const outcome = await inFlight;
     assert.ok(outcome === "aborted" || typeof outcome === "number", `in-flight request ended with ${String(outcome)}`);
     assert.equal(engine.model?.path, switched.path);
     const fresh = await completer(engine).complete({prefix: PREFIX, suffix: SUFFIX, maxTokens: 4, raw: true});
