@@ -6,12 +6,13 @@ import type {AbReport} from "../ab/report/abReport";
 import {abTable} from "../ab/report/abTable";
 import {chartSeries, type ChartPoint} from "../ab/report/chartSeries";
 import type {HardwareSnapshot, Reading} from "../hardware/hardwareSnapshot";
-import type {ModelState} from "../engine/modelHost";
+import type {LoadFailure, ModelState} from "../engine/modelHost";
 import type {FitEstimate} from "../quant/fit";
 import {describeFit, fitLabel} from "../quant/fit";
 import type {ModelVariant} from "../quant/variants";
 import type {
-    AbHistoryView, AbResultView, ChartPointView, FitView, HardwareView, HistoryPoint, LoadedModelView, ModelMemoryView, ModelView, RequestView, SensorReading, VariantView
+    AbHistoryView, AbResultView, ChartPointView, FitView, HardwareView, HistoryPoint, LoadedModelView, ModelMemoryView, ModelView, RequestView, SensorReading,
+    SwitchView, VariantView
 } from "./protocol";
 
 /*
@@ -34,6 +35,20 @@ export function modelView(state: ModelState): ModelView {
         case "failed":
             return {kind: "failed", fileName: fileNameOf(state.path), message: state.message};
     }
+}
+
+/**
+ * How a switch to `target` ended, once the model state has settled (undefined while it is still
+ * loading): done when the target serves, failed with the reason when its load failed.
+ */
+export function settledSwitchView(target: string, state: ModelState, failure: LoadFailure | undefined): SwitchView | undefined {
+    if (state.kind === "loading")
+        return undefined;
+    if (state.kind !== "ready" || state.model.path !== target) {
+        if (failure != null && failure.path === target)
+            return {kind: "failed", fileName: fileNameOf(target), message: failure.message, stillLoaded: state.kind === "ready" ? state.model.fileName : null};
+    }
+    return {kind: "idle"};
 }
 
 export function loadedModelView(d: ModelDescription): LoadedModelView {

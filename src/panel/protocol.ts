@@ -182,8 +182,11 @@ export type VariantsView =
 export type SwitchView =
     | {readonly kind: "idle"}
     | {readonly kind: "switching"; readonly fileName: string}
-    /** The switch failed; the model that was loaded keeps serving. */
-    | {readonly kind: "failed"; readonly fileName: string; readonly message: string};
+    /**
+     * The switch failed; the model that was loaded keeps serving. `stillLoaded` names it, so the
+     * banner never depends on which of two state messages arrives first.
+     */
+    | {readonly kind: "failed"; readonly fileName: string; readonly message: string; readonly stillLoaded: string | null};
 
 export interface QuantizeView {
     /** The quantization command is registered in this VS Code. */

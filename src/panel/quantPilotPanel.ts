@@ -9,7 +9,7 @@ import type {ModelState} from "../engine/modelHost";
 import {switchTo} from "../models/switchQuantization";
 import type {PanelServices} from "./panelServices";
 import {makeNonce, webviewPage} from "../vscodeUtil/webviewPage";
-import {hardwareView, historyPoint, memoryView, modelView, pushBounded, requestView} from "./panelViews";
+import {hardwareView, historyPoint, memoryView, modelView, pushBounded, requestView, settledSwitchView} from "./panelViews";
 import type {HistoryPoint, HostMessage, ModelMemoryView, PanelState, QuantizeView, RequestView, SwitchView, VariantsView} from "./protocol";
 import {VariantSearch} from "./variantSearch";
 import {AbPanelFeed} from "../ab/vscode/abPanelFeed";
@@ -212,16 +212,11 @@ export class QuantPilotPanel implements vscode.Disposable {
     /** Ends a pending switch once the model state says how it went. */
     private settleSwitch(state: ModelState): void {
         const target = this.switchTarget;
-        if (target == null || state.kind === "loading")
+        const settled = target != null ? settledSwitchView(target, state, this.qp.models.lastFailure) : undefined;
+        if (settled == null)
             return;
         this.switchTarget = undefined;
-        const failure = this.qp.models.lastFailure;
-        if (state.kind === "ready" && state.model.path === target)
-            this.setSwitching({kind: "idle"});
-        else if (failure != null && failure.path === target)
-            this.setSwitching({kind: "failed", fileName: fileNameOf(target), message: failure.message});
-        else
-            this.setSwitching({kind: "idle"});
+        this.setSwitching(settled);
     }
 
     private setSwitching(switching: SwitchView): void {
@@ -282,8 +277,4 @@ export class QuantPilotPanel implements vscode.Disposable {
         for (const d of this.disposables.splice(0).reverse())
             d.dispose();
     }
-}
-
-function fileNameOf(path: string): string {
-    return path.split(/[\\/]/).pop() ?? path;
 }

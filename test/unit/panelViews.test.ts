@@ -1,8 +1,9 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import type {HardwareSnapshot, Reading} from "../../src/hardware/hardwareSnapshot";
+import type {ModelDescription} from "../../src/engine/modelDescription";
 import type {RequestMetrics} from "../../src/engine/requestMetrics";
-import {hardwareView, historyPoint, measuredWatts, modelView, pushBounded, requestView} from "../../src/panel/panelViews";
+import {hardwareView, historyPoint, measuredWatts, modelView, pushBounded, requestView, settledSwitchView} from "../../src/panel/panelViews";
 import type {HostMessage, PanelState} from "../../src/panel/protocol";
 import {applyHostMessage, HISTORY_POINTS} from "../../webview/panel/panelStore";
 
@@ -60,6 +61,19 @@ test("the model view follows the controller's state", () => {
     assert.deepEqual(modelView({kind: "failed", path: "C:\\m\\b.gguf", message: "gone"}), {kind: "failed", fileName: "b.gguf", message: "gone"});
 });
 
+test("a failed switch says which model is still loaded, from the state it settled in", () => {
+    const serving = {path: "/m/a-Q8_0.gguf", fileName: "a-Q8_0.gguf"} as ModelDescription;
+    const target = "/m/a-F16.gguf";
+    const failure = {path: target, message: "the file does not exist"};
+    assert.equal(settledSwitchView(target, {kind: "loading", path: target, previous: serving}, failure), undefined, "not settled while loading");
+    assert.deepEqual(settledSwitchView(target, {kind: "ready", model: serving}, failure),
+        {kind: "failed", fileName: "a-F16.gguf", message: "the file does not exist", stillLoaded: "a-Q8_0.gguf"});
+    assert.deepEqual(settledSwitchView(target, {kind: "failed", path: target, message: "x"}, failure),
+        {kind: "failed", fileName: "a-F16.gguf", message: "the file does not exist", stillLoaded: null});
+    assert.deepEqual(settledSwitchView(target, {kind: "ready", model: {...serving, path: target}}, undefined), {kind: "idle"});
+    assert.deepEqual(settledSwitchView(target, {kind: "ready", model: serving}, {path: "/m/other.gguf", message: "x"}), {kind: "idle"}, "another load's failure");
+});
+
 test("bounded lists drop the oldest", () => {
     const list = [1, 2, 3];
     pushBounded(list, 4, 3);
@@ -81,9 +95,9 @@ test("the webview ignores changes until it has the full state, then applies each
     s = applyHostMessage(s, hw).state!;
     assert.equal(s.hardware?.takenAt, 10_000);
     assert.equal(s.history.length, 1);
-    const switching = applyHostMessage(s, {type: "switching", switching: {kind: "failed", fileName: "a.gguf", message: "Not enough memory"}});
+    const switching = applyHostMessage(s, {type: "switching", switching: {kind: "failed", fileName: "a.gguf", message: "Not enough memory", stillLoaded: "b.gguf"}});
     assert.equal(switching.change, "switching");
-    assert.deepEqual(switching.state!.switching, {kind: "failed", fileName: "a.gguf", message: "Not enough memory"});
+    assert.deepEqual(switching.state!.switching, {kind: "failed", fileName: "a.gguf", message: "Not enough memory", stillLoaded: "b.gguf"});
     assert.equal(applyHostMessage(s, {type: "settings", sampleIntervalMs: 500}).state!.sampleIntervalMs, 500);
     const unknown = applyHostMessage(s, {type: "surprise"} as unknown as HostMessage);
     assert.equal(unknown.change, undefined, "an unknown message changes nothing");

@@ -71,7 +71,7 @@ function switchStatus(state: PanelState): Child[] {
         case "failed":
             return [h("div", {class: "qp-banner error", testId: "switch-error"},
                 h("strong", null, `Could not switch to ${s.fileName}. `), s.message,
-                state.model.kind === "ready" ? ` ${state.model.model.fileName} is still loaded.` : "")];
+                s.stillLoaded != null ? ` ${s.stillLoaded} is still loaded.` : "")];
     }
 }
 
