@@ -28,12 +28,9 @@ export function heldBackWhitespace(linePrefix: string): string {
     return last === " " || last === "\t" ? last : "";
 }
 
-/** The generated text without the held-back whitespace it starts by writing again (as much of it as it does). */
+/** The generated text without the held-back whitespace, when it starts by writing it again. */
 function withoutHeldBack(raw: string, heldBack: string | undefined): string {
-    let n = 0;
-    while (heldBack != null && n < heldBack.length && n < raw.length && raw[n] === heldBack[n])
-        n++;
-    return raw.slice(n);
+    return heldBack != null && heldBack !== "" && raw.startsWith(heldBack) ? raw.slice(heldBack.length) : raw;
 }
 
 /** One line when the cursor is mid-line or in a line comment; otherwise a block may follow. */
