@@ -7,8 +7,15 @@
 export interface GgufReadLimits {
     /** Header bytes (metadata and tensor table) past which the file is refused. Default: 512 MB. */
     readonly maxHeaderBytes: number;
-    /** Wall-clock time for reading one header. Default: 10 s plus 1 s per 64 MB of file, at most 60 s. */
-    readonly timeLimitMs: number;
+    /**
+     * Processor time the reading process may spend on one header. Default: 10 s plus 1 s per 64 MB
+     * of file, at most 60 s. Processor time, not wall-clock time: on a busy machine a real header
+     * takes many times longer by the clock (a 0.5B model's header ran past 17 s at a load average
+     * of 12 on 2 cores) while a hostile one burns processor time wherever it runs.
+     */
+    readonly cpuTimeLimitMs: number;
+    /** Wall-clock time for one header, for a file whose bytes never arrive (a stalled network drive). Default: 5 min. */
+    readonly wallTimeLimitMs: number;
     /**
      * Estimated memory of the values kept (strings at two bytes a character plus overhead,
      * numbers at eight bytes). Past it the file is refused. Default: 128 MB (the largest real
@@ -31,7 +38,8 @@ const MB = 1 << 20;
 export function defaultGgufReadLimits(fileSize: number): GgufReadLimits {
     return {
         maxHeaderBytes: 512 * MB,
-        timeLimitMs: Math.min(60_000, 10_000 + Math.floor(fileSize / (64 * MB)) * 1000),
+        cpuTimeLimitMs: Math.min(60_000, 10_000 + Math.floor(fileSize / (64 * MB)) * 1000),
+        wallTimeLimitMs: 300_000,
         maxKeptBytes: 128 * MB,
         maxKeptStringBytes: MB,
         maxKeptArrayItems: 65_536,

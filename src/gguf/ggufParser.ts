@@ -29,14 +29,15 @@ type ScalarType = Exclude<GgufValueType, GgufValueType.Array>;
  */
 export class GgufHeaderParser {
     private keptBytes = 0;
-    private readonly deadline: number;
+    private readonly wallDeadline: number;
+    private readonly cpuAtStart = process.cpuUsage();
 
     constructor(
         private readonly window: ByteWindow,
         private readonly limits: GgufReadLimits,
         private readonly signal?: AbortSignal
     ) {
-        this.deadline = performance.now() + limits.timeLimitMs;
+        this.wallDeadline = performance.now() + limits.wallTimeLimitMs;
     }
 
     async parse(): Promise<GgufHeader> {
@@ -78,9 +79,13 @@ export class GgufHeaderParser {
 
     private checkpoint(): void {
         this.signal?.throwIfAborted();
-        if (performance.now() > this.deadline)
+        const cpu = process.cpuUsage(this.cpuAtStart);
+        if ((cpu.user + cpu.system) / 1000 > this.limits.cpuTimeLimitMs)
             throw new GgufFormatError(
-                `reading its GGUF header took longer than ${Math.round(this.limits.timeLimitMs / 1000)} s, so the file is damaged or hostile`);
+                `reading its GGUF header took more than ${Math.round(this.limits.cpuTimeLimitMs / 1000)} s of processor time, so the file is damaged or hostile`);
+        if (performance.now() > this.wallDeadline)
+            throw new GgufFormatError(
+                `reading its GGUF header did not finish within ${Math.round(this.limits.wallTimeLimitMs / 1000)} s: the file's bytes are not arriving (a stalled network drive or a failing disk?)`);
     }
 
     private preamble(): {version: number; tensorCount: number; kvCount: number} {

@@ -74,7 +74,7 @@ test("the probe reports llama.cpp's own abort, and stops a child that runs out o
         assert.equal(crashed.ok, false);
         assert.match(!crashed.ok ? crashed.reason : "", /^llama\.cpp crashed while loading it \(GGML_ASSERT\(hparams\.n_layer_all > 0 .*\) failed in llama-model\.cpp\)$/);
         const slow = await run({...probeLimits(1 << 20), stageTimeoutMs: {...probeLimits(1 << 20).stageTimeoutMs, load: 1}});
-        assert.match(!slow.ok ? slow.reason : "", /^loading it took longer than 0 s$/);
+        assert.match(!slow.ok ? slow.reason : "", /^loading it (took longer than|did not finish within) 0 s$/);
         const tiny = await testModel("tiny");
         const big = await ProbeProcess.start({gpu: "cpu", engineBuild: "auto"}, {...probeLimits(1 << 20), memoryBytes: 1024})
             .run({path: tiny, threads: 1, renderTemplate: true});
@@ -108,5 +108,18 @@ test("quantpilot check prints the verdict and exits non-zero for a file that mus
         const text = await runCli(["check", files.get("template-recursive-macro")!]);
         assert.equal(text.code, 0);
         assert.match(text.stdout, /accepted .*\n.*\n.*\n {2}chat template {2}The model's chat template is not used/);
+    });
+});
+
+test("a probe stopped for time is not remembered: on a busy machine the next load probes the file again", async () => {
+    await withCorpus(async (_files, dir) => {
+        const tiny = await testModel("tiny");
+        const storageDir = join(dir, "verdicts");
+        const limits = probeLimits(1 << 20);
+        await assert.rejects(guardModelFile(tiny, {gpu: "cpu", storageDir, probeLimits: {...limits, stageTimeoutMs: {...limits.stageTimeoutMs, load: 1}}}),
+            (e: Error) => e instanceof ModelRejectedError && /loading it (took longer than|did not finish within|took more than) 0 s/.test(e.message));
+        const again = await guardModelFile(tiny, {gpu: "cpu", storageDir});
+        assert.equal(again.verdictSource, "probe");
+        assert.equal((await guardModelFile(tiny, {gpu: "cpu", storageDir})).verdictSource, "cache");
     });
 });

@@ -99,10 +99,11 @@ test("values past the reader's limits are measured, not kept", async () => {
     });
 });
 
-test("a read that runs past its time limit, or is cancelled, stops with a reason", async () => {
+test("a read that runs past its processor-time or wall-clock limit, or is cancelled, stops with a reason", async () => {
     const count = 2 * MB;
     await withFile([{key: "junk.words", raw: rawArray(GgufValueType.String, count, stringItems(count, "ab"))}], async (path) => {
-        await assert.rejects(readGgufHeader(path, undefined, {timeLimitMs: 0}), /took longer than 0 s/);
+        await assert.rejects(readGgufHeader(path, undefined, {cpuTimeLimitMs: 0}), /took more than 0 s of processor time/);
+        await assert.rejects(readGgufHeader(path, undefined, {cpuTimeLimitMs: 60_000, wallTimeLimitMs: 0}), /did not finish within 0 s/);
         const controller = new AbortController();
         controller.abort();
         await assert.rejects(readGgufHeader(path, controller.signal), {name: "AbortError"});

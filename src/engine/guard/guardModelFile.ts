@@ -7,7 +7,7 @@ import type {EngineBuildSetting, GpuSetting} from "../engineSettings";
 import {checkReadableFile, type ModelFileFacts} from "../modelFile";
 import {fileIdentity, hashHeader, type FileIdentity} from "./fileIdentity";
 import {ModelRejectedError} from "./modelRejectedError";
-import {ProbeProcess, ProbeUnavailableError, probeLimits, type ProbeOutcome} from "./probeProcess";
+import {ProbeProcess, ProbeUnavailableError, probeLimits, type ProbeLimits, type ProbeOutcome} from "./probeProcess";
 import type {ProbeBackend, ProbeStage} from "./probeProtocol";
 import {prestartProbe, takeSpareProbe} from "./probeSpare";
 import {checkStructure, type StructureCheck} from "./structuralCheck";
@@ -25,6 +25,8 @@ export interface GuardOptions {
     readonly engineBuild?: EngineBuildSetting;
     /** Probe files not seen before in a child process. Default: true. False: header checks only (listing files). */
     readonly probe?: boolean;
+    /** What the probe may use. Default: probeLimits(the file's size). */
+    readonly probeLimits?: ProbeLimits;
     /** CPU threads of the probe's context. Default: 1. */
     readonly threads?: number;
     readonly signal?: AbortSignal;
@@ -79,6 +81,8 @@ export async function guardModelFile(path: string, options: GuardOptions = {}): 
         if (outcome == null)
             return guarded(path, acceptance(structure, undefined), "header");
         const verdict = outcome.ok ? acceptance(structure, outcome.templateProblem) : {accepted: false, reason: outcome.reason};
+        if (outcome.timedOut === true)
+            return guarded(path, verdict, "probe");
         const headerBytes = structure.header.dataOffset;
         await cache.store({
             ...identity, ...verdict, headerBytes, headerHash: await hashHeader(identity.realPath, headerBytes, signal),
@@ -148,7 +152,8 @@ function probeBackend(options: Pick<GuardOptions, "gpu" | "engineBuild">): Probe
 function startProbe(options: GuardOptions, fileSize: number): ProbeProcess | undefined {
     const backend = probeBackend(options);
     try {
-        return takeSpareProbe(backend, probeLimits(fileSize)) ?? ProbeProcess.start(backend, probeLimits(fileSize));
+        const limits = options.probeLimits ?? probeLimits(fileSize);
+        return takeSpareProbe(backend, limits) ?? ProbeProcess.start(backend, limits);
     } catch (err) {
         options.log?.warn(`Model check: ${(err as Error).message}; checking the header only.`);
         return undefined;

@@ -3,12 +3,19 @@ import {existsSync} from "node:fs";
 import {readFile} from "node:fs/promises";
 import {join, resolve} from "node:path";
 import {abortError} from "../../util/abort";
+import {childCpuTimeMs} from "./childCpuTime";
 import {formatBytes} from "../../util/format";
 import type {ProbeBackend, ProbeMessage, ProbeRequest, ProbeStage} from "./probeProtocol";
 import {crashReason, failureReason, stageWords} from "./probeReasons";
 
 const GB = 2 ** 30;
 const MEMORY_POLL_MS = 200;
+/**
+ * Where the child's processor time can be read, its stage limits count processor time, and the
+ * clock stops a stage only at this many times the limit: for a child that hangs without using the
+ * processor (a deadlock, a file read that never returns).
+ */
+const WALL_FACTOR_WITH_CPU_TIME = 4;
 /**
  * How long resolving the chat wrapper (which renders the template several times) may take before
  * the template counts as too slow for the editor: real templates take well under a second.
@@ -21,6 +28,7 @@ export interface ProbeLimits {
     readonly memoryBytes: number;
     /** The child's JS heap (node's --max-old-space-size), in MB. */
     readonly heapMb: number;
+    /** Per stage: processor time where it can be read (Linux), else wall-clock time. */
     readonly stageTimeoutMs: Readonly<Record<ProbeStage, number>>;
 }
 
@@ -34,9 +42,13 @@ export function probeLimits(fileSize: number): ProbeLimits {
     };
 }
 
+/**
+ * `timedOut`: the probe was stopped for time, which says as much about how busy the machine was
+ * as about the file, so such a verdict is not remembered.
+ */
 export type ProbeOutcome =
-    | {readonly ok: true; readonly chatWrapper: string | null; readonly templateProblem?: string}
-    | {readonly ok: false; readonly stage: ProbeStage; readonly reason: string};
+    | {readonly ok: true; readonly chatWrapper: string | null; readonly templateProblem?: string; readonly timedOut?: true}
+    | {readonly ok: false; readonly stage: ProbeStage; readonly reason: string; readonly timedOut?: true};
 
 /** The probe itself could not run (its worker is missing or its backend does not start): not the file's fault. */
 export class ProbeUnavailableError extends Error {
@@ -71,6 +83,8 @@ export class ProbeProcess {
     private exitDescription: string | undefined;
     private peakRss = 0;
     private lastRss = 0;
+    /** The child's processor time at the last poll (Linux), in ms. */
+    private lastCpuMs: number | undefined;
     /** Resident memory when loading began: the backend's own, not the file's. */
     private baselineRss: number | undefined;
 
@@ -132,8 +146,24 @@ export class ProbeProcess {
         signal?.throwIfAborted();
         return new Promise<ProbeOutcome>((resolveOutcome, reject) => {
             let timer: NodeJS.Timeout | undefined;
-            const poll = setInterval(() => void this.checkMemory(), MEMORY_POLL_MS);
+            let stageCpuStart: number | undefined;
+            const cpuLimited = process.platform === "linux" && this.child.pid != null;
+            const poll = setInterval(() => {
+                void this.checkMemory();
+                void this.readCpuTime().then((now) => {
+                    if (now == null)
+                        return;
+                    stageCpuStart ??= now;
+                    const limit = this.limits.stageTimeoutMs[this.stage];
+                    if (now - stageCpuStart > limit)
+                        settle(this.stopped(`${stageWords(this.stage)} took more than ${Math.round(limit / 1000)} s of processor time`, true));
+                });
+            }, MEMORY_POLL_MS);
+            let settled = false;
             const settle = (outcome: ProbeOutcome | Error) => {
+                if (settled)
+                    return;
+                settled = true;
                 clearTimeout(timer);
                 clearInterval(poll);
                 signal?.removeEventListener("abort", onAbort);
@@ -147,8 +177,12 @@ export class ProbeProcess {
             };
             const arm = () => {
                 clearTimeout(timer);
+                stageCpuStart = this.lastCpuMs;
                 const limit = this.limits.stageTimeoutMs[this.stage];
-                timer = setTimeout(() => settle(this.stopped(`${stageWords(this.stage)} took longer than ${Math.round(limit / 1000)} s`)), limit);
+                timer = cpuLimited
+                    ? setTimeout(() => settle(this.stopped(`${stageWords(this.stage)} did not finish within ${Math.round(limit * WALL_FACTOR_WITH_CPU_TIME / 1000)} s`, true)),
+                        limit * WALL_FACTOR_WITH_CPU_TIME)
+                    : setTimeout(() => settle(this.stopped(`${stageWords(this.stage)} took longer than ${Math.round(limit / 1000)} s`, true)), limit);
             };
             const onAbort = () => settle(signal?.reason instanceof Error ? signal.reason : abortError());
             signal?.addEventListener("abort", onAbort, {once: true});
@@ -218,12 +252,21 @@ export class ProbeProcess {
     }
 
     /** The outcome of a probe that ended early with `reason`, by the stage it ended in. */
-    private stopped(reason: string): ProbeOutcome | Error {
+    private stopped(reason: string, timedOut = false): ProbeOutcome | Error {
         if (this.stage === "start")
             return new ProbeUnavailableError(`the model probe could not start llama.cpp: ${reason}`);
+        const time = timedOut ? {timedOut: true as const} : {};
         if (this.stage === "template")
-            return {ok: true, chatWrapper: null, templateProblem: reason};
-        return {ok: false, stage: this.stage, reason};
+            return {ok: true, chatWrapper: null, templateProblem: reason, ...time};
+        return {ok: false, stage: this.stage, reason, ...time};
+    }
+
+    /** The child's processor time now, in ms (Linux), remembered for the next stage's start. */
+    private async readCpuTime(): Promise<number | undefined> {
+        const now = await childCpuTimeMs(this.child.pid);
+        if (now != null)
+            this.lastCpuMs = now;
+        return now;
     }
 
     private async checkMemory(): Promise<void> {
