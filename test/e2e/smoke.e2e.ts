@@ -59,14 +59,41 @@ const PACKAGE_JSON = {
     }
 };
 
-async function buildSmokeVsix(dir: string): Promise<string> {
-    const ext = join(dir, "ext");
+/**
+ * Supports Restricted Mode and activates on the same event as the smoke extension: once its
+ * status item shows, the smoke extension would have activated too, had it been allowed to.
+ */
+const WITNESS_JS = `
+const vscode = require("vscode");
+exports.activate = (ctx) => {
+    const status = vscode.window.createStatusBarItem("e2eWitness.status", vscode.StatusBarAlignment.Right, 99);
+    status.text = "Witness: active";
+    status.show();
+    ctx.subscriptions.push(status);
+};
+`;
+
+const WITNESS_PACKAGE_JSON = {
+    name: "e2e-witness",
+    displayName: "E2E Witness",
+    publisher: "qpe2e",
+    version: "0.0.1",
+    engines: {vscode: "^1.100.0"},
+    main: "./extension.js",
+    activationEvents: ["onStartupFinished"],
+    capabilities: {untrustedWorkspaces: {supported: true}}
+};
+
+async function buildVsix(dir: string, name: string, manifest: object, code: string): Promise<string> {
+    const ext = join(dir, name);
     await mkdir(ext, {recursive: true});
-    await writeFile(join(ext, "package.json"), JSON.stringify(PACKAGE_JSON, null, 2));
-    await writeFile(join(ext, "extension.js"), EXTENSION_JS);
-    await writeFile(join(ext, "README.md"), "# E2E smoke\nThrowaway extension for the e2e harness test.\n");
-    return packageVsix(ext, join(dir, "e2e-smoke.vsix"));
+    await writeFile(join(ext, "package.json"), JSON.stringify(manifest, null, 2));
+    await writeFile(join(ext, "extension.js"), code);
+    await writeFile(join(ext, "README.md"), `# ${name}\nThrowaway extension for the e2e harness test.\n`);
+    return packageVsix(ext, join(dir, `${name}.vsix`));
 }
+
+const buildSmokeVsix = (dir: string) => buildVsix(dir, "e2e-smoke", PACKAGE_JSON, EXTENSION_JS);
 
 test("e2e harness drives a real VS Code", {timeout: 300_000}, async (t) => {
     const tmp = await mkdtemp(join(tmpdir(), "qp-smoke-"));
@@ -107,8 +134,7 @@ test("e2e harness drives a real VS Code", {timeout: 300_000}, async (t) => {
         // Dismiss it (a pending automatic request can bring it back once), then ask again.
         await waitFor(async () => {
             await vs.page.keyboard.press("Escape");
-            await vs.page.waitForTimeout(300);
-            return (await vs.ghostText()) === null;
+            return waitFor(async () => (await vs.ghostText()) === null, "no ghost text", 1_000).then(() => true, () => false);
         }, "the ghost text to go away");
         await vs.triggerInlineSuggest();
         assert.equal(await waitFor(() => vs.ghostText(), "ghost text after an explicit trigger"), "ing(world)\nsecond line");
@@ -136,16 +162,17 @@ test("workspaceTrust keeps the folder in Restricted Mode", {timeout: 300_000}, a
     const tmp = await mkdtemp(join(tmpdir(), "qp-smoke-"));
     t.after(() => rm(tmp, {recursive: true, force: true}));
     const vsixPath = await buildSmokeVsix(tmp);
+    const witness = await buildVsix(tmp, "e2e-witness", WITNESS_PACKAGE_JSON, WITNESS_JS);
     const workspaceDir = join(tmp, "workspace");
     await mkdir(workspaceDir);
 
-    const vs = await startVsCode({vsixPath, workspaceDir, workspaceTrust: true, name: "smoke-restricted"});
+    const vs = await startVsCode({vsixPath, extraVsixPaths: [witness], workspaceDir, workspaceTrust: true, name: "smoke-restricted"});
     t.after(() => vs.close());
 
     const mode = await waitFor(() => vs.statusBarText("status.workspaceTrust"), "the Restricted Mode status item");
     assert.match(mode, /Restricted Mode/);
-    // The smoke extension declares no untrustedWorkspaces support, so it stays off;
-    // give it the time it would need to activate before checking.
-    await vs.page.waitForTimeout(2_000);
+    // The smoke extension declares no untrustedWorkspaces support, so it stays off: once the
+    // witness, activated by the same event, shows its item, the smoke item would be there too.
+    assert.equal(await waitFor(() => vs.statusBarText("e2eWitness.status"), "the witness extension's status item"), "Witness: active");
     assert.equal(await vs.statusBarText("e2eSmoke.status"), null);
 });

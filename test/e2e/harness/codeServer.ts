@@ -26,12 +26,12 @@ const execFileP = promisify(execFile);
 export const WORKBENCH_TIMEOUT_MS = 120_000;
 /** Default wait for UI reactions (quick open, tabs, notifications). */
 export const UI_TIMEOUT_MS = 20_000;
-/** Pause after opening a file: ~1 in 3 first inline requests were lost without it, 300 ms was enough. */
-const OPEN_SETTLE_MS = 500;
 
 export interface StartOptions {
     /** VSIX to install into the fresh extensions dir (a folder does not work). */
     vsixPath: string;
+    /** More VSIXes to install beside it (e.g. a witness extension a test waits on). */
+    extraVsixPaths?: readonly string[];
     /** Folder opened as the workspace. */
     workspaceDir: string;
     /** Extra user settings, merged over the harness defaults. */
@@ -332,8 +332,10 @@ export async function startVsCode(opts: StartOptions): Promise<VsCodeSession> {
     };
 
     try {
-        const vsix = resolve(opts.vsixPath);
-        await runCodeServer(editor, `installing ${vsix}`, [...common, "--install-extension", vsix, "--force"], env, serverLogFile);
+        for (const path of [opts.vsixPath, ...(opts.extraVsixPaths ?? [])]) {
+            const vsix = resolve(path);
+            await runCodeServer(editor, `installing ${vsix}`, [...common, "--install-extension", vsix, "--force"], env, serverLogFile);
+        }
 
         const port = await freeLoopbackPort();
         const baseUrl = `http://127.0.0.1:${port}`;
@@ -458,7 +460,12 @@ function makeSession(p: SessionParts): VsCodeSession {
         const editor = page.locator(".editor-group-container.active .monaco-editor .view-lines").first();
         await editor.waitFor({state: "visible"});
         await page.locator(".editor-group-container.active .monaco-editor textarea.inputarea, .editor-group-container.active .monaco-editor .native-edit-context").first().focus();
-        await page.waitForTimeout(OPEN_SETTLE_MS);
+        // Typing goes where the keyboard focus is: wait until the editor itself holds it (Monaco marks
+        // its root "focused" once its input has the focus) and the cursor is drawn.
+        await waitFor(() => page.evaluate(() => {
+            const editorRoot = document.querySelector(".editor-group-container.active .monaco-editor.focused");
+            return editorRoot != null && editorRoot.contains(document.activeElement) && editorRoot.querySelector(".cursors-layer .cursor") != null;
+        }), `the keyboard focus in the editor of ${relativePath}`);
     };
 
     const runCommand = async (title: string): Promise<void> => {
