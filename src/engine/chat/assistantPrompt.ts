@@ -23,6 +23,9 @@ export function assistantSystemPrompt(context: AssistantPromptContext): string {
     if (context.tools.available)
         lines.push(
             "Use the tools to look at files before answering questions about them; do not guess file contents.",
+            // Small models otherwise follow the code-block rule above for calls too: Qwen2.5-Coder
+            // 0.5B and 1.5B wrote every call of the tools-eval as a ```json block, which calls nothing.
+            "Call a tool in the tool-call format of the tool instructions, never inside a code block: a call in a code block does nothing.",
             "Changes you make with createFile and editFile, and commands you run, are shown to the user, who accepts or rejects them."
         );
     else

@@ -5,6 +5,7 @@ import type {LoadedModel} from "../loadedModel";
 import {chatWrapperFor} from "../guard/safeChatWrapper";
 import {loadNodeLlamaCpp} from "../nodeLlamaCpp";
 import {toChatFunctions} from "./chatFunctions";
+import {callsWrittenAsCodeBlocks} from "./codeBlockToolCall";
 import {forcedCallChatWrapper} from "./forcedCallChatWrapper";
 
 export interface EvalTool {
@@ -76,7 +77,9 @@ export async function evaluateFunctionCalling(
                 {functions, documentFunctionParams: true, maxParallelFunctionCalls: mode === "forced" ? 1 : 4, temperature: 0, maxTokens: options.maxTokens ?? 384,
                     ...(options.signal != null ? {signal: options.signal} : {})}
             ) as LlamaChatResponse<ChatModelFunctions>;
-            const calls = (response.functionCalls ?? []).map((call) => {
+            // In natural mode, calls written as a JSON code block count, as the assistant runs them (codeBlockToolCall).
+            const written = mode === "natural" && (response.functionCalls ?? []).length === 0 ? callsWrittenAsCodeBlocks(response.response, tools) : undefined;
+            const calls = (written?.calls ?? response.functionCalls ?? []).map((call) => {
                 const problem = validator.check(call.functionName, call.params);
                 return {name: call.functionName, params: call.params, ...(problem != null ? {problem} : {})};
             });

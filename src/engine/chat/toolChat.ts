@@ -5,6 +5,7 @@ import {SerialQueue} from "../../util/serialQueue";
 import {NoModelLoadedError} from "../errors";
 import type {LoadedModel} from "../loadedModel";
 import {toChatFunctions} from "./chatFunctions";
+import {callsWrittenAsCodeBlocks, withLastResponseText} from "./codeBlockToolCall";
 import {describeChatError} from "./chatErrors";
 import {toChatHistory} from "./chatHistory";
 import {ChatModelSession} from "./chatModelSession";
@@ -159,7 +160,14 @@ export class ToolChat {
             session.lastShiftMetadata = response.lastEvaluation.contextShiftMetadata as object | null | undefined;
             session.lastContextWindow = contextWindow;
             emit.endText();
-            const calls = response.functionCalls ?? [];
+            let calls = response.functionCalls ?? [];
+            const written = calls.length === 0 && toolsOffered ? callsWrittenAsCodeBlocks(response.response, tools) : undefined;
+            if (written != null) {
+                calls = written.calls;
+                history = withLastResponseText(history, written.textWithoutCalls);
+                contextWindow = withLastResponseText(contextWindow, written.textWithoutCalls);
+                emit.replaceLastText(written.textWithoutCalls);
+            }
             session.rememberWindowFor([...request.history, emit.turn]);
             if (response.metadata.stopReason === "abort" || signal.aborted)
                 return "stopped";

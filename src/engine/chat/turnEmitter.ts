@@ -27,6 +27,15 @@ export class TurnEmitter {
         this.textIndex = undefined;
     }
 
+    /** Replaces the text of the last text part (calls written as text taken out of it). */
+    replaceLastText(text: string): void {
+        const index = this.turn.parts.map((part) => part.type).lastIndexOf("text");
+        if (index < 0)
+            return;
+        this.turn.parts[index] = {type: "text", text};
+        this.update(index);
+    }
+
     add(part: AssistantPart): number {
         this.endText();
         const index = this.turn.parts.push(part) - 1;
