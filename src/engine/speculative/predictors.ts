@@ -10,11 +10,19 @@ const DEFAULT_DRAFT_TOKENS = 8;
 const DEFAULT_DRAFT_MIN_TOKENS = 4;
 
 /**
+ * node-llama-cpp 3.21.1's own speculative path (`LlamaChat`, `sequence.evaluate` with a predictor)
+ * keeps at most one guess per step (speculativeSteps.ts says why), so a longer guess only widens
+ * the batch: the chat's predictor guesses one token.
+ */
+const LIBRARY_PATH_LOOKUP_TOKENS = 1;
+
+/**
  * Prompt lookup: the last generated tokens are found in the prompt and what followed them there
  * is guessed next. A match must be at least 2 tokens long, so a single common token (a space, a
- * bracket) does not send a batch of guesses that are mostly wrong.
+ * bracket) does not send a batch of guesses that are mostly wrong. The default length is for
+ * node-llama-cpp's own path (the assistant's chat); the engine's own steps pass theirs.
  */
-export async function promptLookupPredictor(maxTokens = DEFAULT_LOOKUP_TOKENS): Promise<TokenPredictor> {
+export async function promptLookupPredictor(maxTokens = LIBRARY_PATH_LOOKUP_TOKENS): Promise<TokenPredictor> {
     const {InputLookupTokenPredictor} = await loadNodeLlamaCpp();
     return new InputLookupTokenPredictor({patternLength: {min: 2}, predictionLength: {min: 1, max: maxTokens}});
 }
@@ -29,5 +37,6 @@ export async function switchablePredictor(draft: DraftModel | undefined, options
             minTokens: Math.min(options.draftMinTokens ?? DEFAULT_DRAFT_MIN_TOKENS, options.maxDraftTokens ?? DEFAULT_DRAFT_TOKENS),
             ...(options.draftMinConfidence != null ? {minConfidence: options.draftMinConfidence} : {})
         });
-    return new SwitchablePredictor(await promptLookupPredictor(options.maxDraftTokens), drafting);
+    const maxGuesses = {promptLookup: options.maxDraftTokens ?? DEFAULT_LOOKUP_TOKENS, draftModel: options.maxDraftTokens ?? DEFAULT_DRAFT_TOKENS};
+    return new SwitchablePredictor(await promptLookupPredictor(maxGuesses.promptLookup), drafting, maxGuesses);
 }

@@ -53,24 +53,15 @@ export interface SpeculationStats {
     readonly tokensPerStep: number;
 }
 
-/** Prediction counters of a sequence, as node-llama-cpp keeps them. */
-export interface PredictionCounters {
-    readonly used: number;
-    readonly validated: number;
-    readonly refuted: number;
-}
-
-/** The stats of one request from the sequence's counters before and after it. */
-export function speculationStats(predictor: PredictorKind, before: PredictionCounters, after: PredictionCounters, tokens: number): SpeculationStats {
-    const accepted = after.validated - before.validated;
-    const rejected = after.refuted - before.refuted;
-    const used = Math.min(after.used - before.used, Math.max(0, tokens - 1));
+/** The stats of one request that made `tokens` tokens with `counts.steps` model steps. */
+export function speculationStats(predictor: PredictorKind, counts: {steps: number; accepted: number; rejected: number}, tokens: number): SpeculationStats {
+    const {accepted, rejected} = counts;
     return {
         predictor,
         accepted,
         rejected,
         acceptance: accepted + rejected > 0 ? accepted / (accepted + rejected) : null,
-        tokensPerStep: tokens > 0 ? tokens / (tokens - used) : 1
+        tokensPerStep: counts.steps > 0 && tokens > 0 ? tokens / counts.steps : 1
     };
 }
 

@@ -1,4 +1,5 @@
 import type {LlamaContextSequence, SequenceEvaluateOptions, Token, TokenPredictor} from "node-llama-cpp";
+import {GuessBudget} from "./guessBudget";
 import type {PredictorKind} from "./speculation";
 
 type ResetParams = {targetSequence: LlamaContextSequence; stateTokens: Token[]; evaluateOptions: Readonly<SequenceEvaluateOptions>};
@@ -12,11 +13,24 @@ type ResetParams = {targetSequence: LlamaContextSequence; stateTokens: Token[]; 
  */
 export class SwitchablePredictor implements TokenPredictor {
     private active: TokenPredictor | undefined;
+    /** Per predictor, what its steps measured so far: it carries over between requests. */
+    private readonly budgets = new Map<PredictorKind, GuessBudget>();
 
     constructor(
         private readonly lookup: TokenPredictor,
-        private readonly draft: TokenPredictor | undefined
+        private readonly draft: TokenPredictor | undefined,
+        private readonly maxGuesses: {readonly promptLookup: number; readonly draftModel: number} = {promptLookup: 10, draftModel: 8}
     ) {}
+
+    /** How many guesses the next step of `kind` checks, learned from its earlier steps. */
+    budgetFor(kind: Exclude<PredictorKind, "none">): GuessBudget {
+        let budget = this.budgets.get(kind);
+        if (budget == null) {
+            budget = new GuessBudget({maxGuesses: this.maxGuesses[kind]});
+            this.budgets.set(kind, budget);
+        }
+        return budget;
+    }
 
     get hasDraft(): boolean {
         return this.draft != null;
