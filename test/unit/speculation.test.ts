@@ -131,6 +131,9 @@ class SometimesRightPredictor extends RecordingPredictor {
             guesses[2] = 49 as Token;
         return guesses;
     }
+    guessUpTo(limit: number): Token[] {
+        return this.predictTokens().slice(0, limit);
+    }
 }
 
 test("checked guesses give the plain greedy tokens; refuted ones leave the KV cache", async () => {

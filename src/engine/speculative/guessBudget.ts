@@ -22,6 +22,7 @@ export interface GuessBudgetOptions {
 /** How far each new measurement moves the running estimates. */
 const SMOOTHING = 0.2;
 const PROBE_GUESSES = 2;
+const INITIAL_ACCEPTANCE = 0.6;
 
 export class GuessBudget {
     private acceptance: number;
@@ -31,9 +32,18 @@ export class GuessBudget {
     private readonly probeEvery: number;
 
     constructor(private readonly options: GuessBudgetOptions) {
-        this.acceptance = options.initialAcceptance ?? 0.6;
+        this.acceptance = options.initialAcceptance ?? INITIAL_ACCEPTANCE;
         this.guessCostShare = options.initialGuessCostShare ?? 0.25;
         this.probeEvery = options.probeEverySteps ?? 16;
+    }
+
+    /**
+     * A new request: how often guesses are right depends on its prompt, so that estimate starts
+     * over; what a guess costs is the machine's and carries over.
+     */
+    startRequest(): void {
+        this.acceptance = this.options.initialAcceptance ?? INITIAL_ACCEPTANCE;
+        this.stepsWithoutGuessing = 0;
     }
 
     /** Guesses the next step should check (0: a plain step). */

@@ -23,18 +23,16 @@ export interface SpeculationOptions {
      * whose vocabulary is the target's own is picked.
      */
     readonly draftModelPath?: string;
-    /** Most tokens guessed ahead per step. Default: 8 for the draft model, 10 for prompt lookup. */
+    /**
+     * Most tokens guessed ahead per step. Default: 8 for the draft model, 10 for prompt lookup.
+     * Each step guesses fewer (or none) when that is expected to be faster (guessBudget.ts).
+     */
     readonly maxDraftTokens?: number;
     /**
      * The draft model guesses only while it is at least this sure of its next token (0..1).
      * Default: node-llama-cpp's 0.6.
      */
     readonly draftMinConfidence?: number;
-    /**
-     * Guesses the target waits for before each step. 0: the draft guesses beside the target and a
-     * step takes whatever is ready (on a busy CPU often nothing). Default: 4.
-     */
-    readonly draftMinTokens?: number;
 }
 
 /** How guessing went for one request. */

@@ -1,4 +1,5 @@
 import type {LlamaContextSequence, Token, TokenPredictor} from "node-llama-cpp";
+import type {LimitedGuesser} from "./draftGuesser";
 import type {GuessBudget} from "./guessBudget";
 
 /** What guessing did over one generation. */
@@ -27,21 +28,19 @@ export interface GuessCounts {
 export async function* speculativeSteps(
     sequence: LlamaContextSequence,
     pending: Token,
-    predictor: TokenPredictor,
+    predictor: TokenPredictor & LimitedGuesser,
     budget: GuessBudget,
     counts: GuessCounts
 ): AsyncGenerator<Token[], void, undefined> {
     await predictor.reset({targetSequence: sequence, stateTokens: [...sequence.contextTokens, pending], evaluateOptions: {temperature: 0}});
+    budget.startRequest();
     try {
         while (true) {
             const started = performance.now();
             const room = sequence.context.contextSize - sequence.nextTokenIndex - 1;
             const limit = Math.min(budget.next(), Math.max(0, room - 1));
-            // A draft model guesses in the background; while guessing does not pay it is stopped
-            // (it catches up on the tokens pushed meanwhile when asked again).
-            if (limit === 0)
-                void predictor.stop();
-            const guesses = limit > 0 ? (await predictor.predictTokens()).slice(0, limit) : [];
+            // The draft model guesses only when asked, so while guessing does not pay it costs nothing.
+            const guesses = limit > 0 ? await predictor.guessUpTo(limit) : [];
             if (room <= 0)
                 return;
             const decided = await checkGuesses(sequence, pending, guesses);
