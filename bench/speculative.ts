@@ -111,8 +111,10 @@ function add(totals: Totals, result: Run): void {
     addProfileTotals(totals.profile, result.profile);
 }
 
-function runningTotals(t: Totals) {
-    return {tokens: t.tokens, tokensPerSecond: round(tokensPerSecond(t), 2), totalMs: Math.round(t.totalMs), accepted: t.accepted, rejected: t.rejected};
+/** `sameAsPlain`: every text so far equals the plain run's (a run stopped early still says so). */
+function runningTotals(t: Totals, plain: Totals) {
+    return {tokens: t.tokens, tokensPerSecond: round(tokensPerSecond(t), 2), totalMs: Math.round(t.totalMs), accepted: t.accepted, rejected: t.rejected,
+        sameAsPlain: t.texts.every((text, i) => text === plain.texts[i])};
 }
 
 const empty = (): Totals => ({tokens: 0, decodeMs: 0, totalMs: 0, generateMs: 0, accepted: 0, rejected: 0, texts: [], profile: emptyProfileTotals()});
@@ -142,7 +144,7 @@ async function compare(path: string, speculation: SpeculationOptions, tasks: rea
             }
             // Running totals after each task, so a run stopped early still says what it measured.
             process.stderr.write(`task ${i + 1}/${tasks.length} ${task.kind} ${task.functionName}: ` +
-                JSON.stringify(predictors.map((p) => ({p, ...runningTotals(totals.get(p)!)}))) + "\n");
+                JSON.stringify(predictors.map((p) => ({p, ...runningTotals(totals.get(p)!, totals.get("none")!)}))) + "\n");
         }
         return {totals, loadMs, description: engine.model!, draftProfile};
     } finally {
