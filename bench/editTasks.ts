@@ -2,6 +2,11 @@
  * Assistant edit tasks generated from this repository's own source files: rewrite a function,
  * rename a function everywhere in it, add a parameter. Functions are picked with a seed, so the
  * same seed gives the same tasks on every machine with the same sources.
+ *
+ * What the assistant writes for an edit is the new code itself (editFile's `replace`, createFile's
+ * `content`), so a task's answer is the whole rewritten function: functions are taken whole, of
+ * 600 to 2400 characters (about 160 to 650 tokens), and `answerPrefix` opens the code block the
+ * answer is written in, standing in for the tool call's opening that comes before the code.
  */
 import {readdir, readFile} from "node:fs/promises";
 import {join, relative} from "node:path";
@@ -15,12 +20,14 @@ export interface EditTask {
     readonly functionName: string;
     /** The user's message: the instruction and the code. */
     readonly message: string;
+    /** The start of the assistant's answer, after which it writes the code. */
+    readonly answerPrefix: string;
 }
 
 const KINDS: readonly EditKind[] = ["rewrite", "rename", "addParameter"];
-/** Short functions, so a whole rewrite fits in the token budget. */
-const MIN_LINES = 4;
-const MAX_LINES = 24;
+/** Long enough that the answer is mostly code to copy (160+ tokens), short enough to fit a context. */
+const MIN_CHARS = 600;
+const MAX_CHARS = 2400;
 
 interface SourceFunction {
     readonly file: string;
@@ -50,7 +57,11 @@ function editTask(source: SourceFunction, kind: EditKind): EditTask {
         rename: `Rename \`${source.name}\` to \`${source.name}Renamed\` everywhere in this code.`,
         addParameter: `Add a last parameter \`verbose = false\` to \`${source.name}\`, leaving the body as it is.`
     }[kind];
-    return {kind, file: source.file, functionName: source.name, message: `${instruction} Reply with the whole code only.\n\n${code}`};
+    return {
+        kind, file: source.file, functionName: source.name,
+        message: `${instruction} Reply with the whole code only.\n\n${code}`,
+        answerPrefix: "```ts\n"
+    };
 }
 
 async function topLevelFunctions(root: string): Promise<SourceFunction[]> {
@@ -62,8 +73,9 @@ async function topLevelFunctions(root: string): Promise<SourceFunction[]> {
             if (name == null)
                 continue;
             const end = lines.indexOf("}", start);
-            if (end - start + 1 >= MIN_LINES && end - start + 1 <= MAX_LINES)
-                found.push({file: relative(root, path), name, code: lines.slice(start, end + 1).join("\n")});
+            const code = end < 0 ? "" : lines.slice(start, end + 1).join("\n");
+            if (code.length >= MIN_CHARS && code.length <= MAX_CHARS)
+                found.push({file: relative(root, path), name, code});
         }
     }
     return found;

@@ -25,6 +25,7 @@ import {silentLogger} from "../src/util/logger";
 import {CACHE_DIR, REPO_ROOT} from "../test/helpers/paths";
 import {testModel} from "../test/helpers/testModels";
 import {generateEditTasks, type EditTask} from "./editTasks";
+import {addProfileTotals, emptyProfileTotals, profileSteps, profileSummary, type ProfileTotals, type StepProfile} from "./stepProfile";
 
 const {values} = parseArgs({
     options: {
@@ -37,6 +38,8 @@ const {values} = parseArgs({
         only: {type: "string"},
         /** Most tokens guessed per step (prompt lookup and draft). Default: the product's defaults. */
         "guess-tokens": {type: "string"},
+        /** Also prompt lookup on the draft pair's target (a third run per task). */
+        "lookup-on-target": {type: "boolean", default: false},
         json: {type: "boolean", default: false}
     }
 });
@@ -53,9 +56,12 @@ interface Totals {
     tokens: number;
     decodeMs: number;
     totalMs: number;
+    generateMs: number;
     accepted: number;
     rejected: number;
     texts: string[];
+    /** Native step times during decoding (the prompt left out). */
+    profile: ProfileTotals;
 }
 
 async function modelPair(): Promise<Pair> {
@@ -73,33 +79,45 @@ async function modelPair(): Promise<Pair> {
 function chatPrompt(engine: LocalEngine, task: EditTask): Token[] {
     const loaded = engine.loaded!;
     const text = "<|im_start|>system\nYou are a careful coding assistant.<|im_end|>\n" +
-        `<|im_start|>user\n${task.message}<|im_end|>\n<|im_start|>assistant\n`;
+        `<|im_start|>user\n${task.message}<|im_end|>\n<|im_start|>assistant\n${task.answerPrefix}`;
     return loaded.model.tokenize(text, true);
 }
 
-async function run(engine: LocalEngine, prompt: Token[], predictor: PredictorKind): Promise<GenerateResult & {startedAt: number}> {
+/** `generateStartedAt`: after the prompt, so generateMs is the time the profile covers. */
+type Run = GenerateResult & {startedAt: number; generateStartedAt: number; profile: ProfileTotals};
+
+async function run(engine: LocalEngine, prompt: Token[], predictor: PredictorKind, steps: StepProfile | undefined): Promise<Run> {
     const loaded = engine.loaded!;
     return loaded.exclusive(undefined, async (session) => {
         await session.evaluate([]); // an empty cache: each run pays for its prompt
         const startedAt = performance.now();
-        return {...await session.generate(prompt, {maxTokens, startedAt, predictor}), startedAt};
+        // The prompt first (generation then reuses it), so the step profile holds decoding only.
+        await session.evaluate(prompt.slice(0, -1));
+        steps?.take();
+        const generateStartedAt = performance.now();
+        const result = await session.generate(prompt, {maxTokens, startedAt, predictor});
+        return {...result, startedAt, generateStartedAt, profile: steps?.take() ?? emptyProfileTotals()};
     });
 }
 
-function add(totals: Totals, result: GenerateResult & {startedAt: number}): void {
+function add(totals: Totals, result: Run): void {
     totals.tokens += result.tokens.length;
     totals.decodeMs += result.finishedAt - (result.firstTokenAt ?? result.finishedAt);
     totals.totalMs += result.finishedAt - result.startedAt;
+    totals.generateMs += result.finishedAt - result.generateStartedAt;
     totals.accepted += result.speculation.accepted;
     totals.rejected += result.speculation.rejected;
     totals.texts.push(result.text);
+    addProfileTotals(totals.profile, result.profile);
 }
 
-function runningTotals(t: Totals) {
-    return {tokens: t.tokens, tokensPerSecond: round(tokensPerSecond(t), 2), totalMs: Math.round(t.totalMs), accepted: t.accepted, rejected: t.rejected};
+/** `sameAsPlain`: every text so far equals the plain run's (a run stopped early still says so). */
+function runningTotals(t: Totals, plain: Totals) {
+    return {tokens: t.tokens, tokensPerSecond: round(tokensPerSecond(t), 2), totalMs: Math.round(t.totalMs), accepted: t.accepted, rejected: t.rejected,
+        sameAsPlain: t.texts.every((text, i) => text === plain.texts[i])};
 }
 
-const empty = (): Totals => ({tokens: 0, decodeMs: 0, totalMs: 0, accepted: 0, rejected: 0, texts: []});
+const empty = (): Totals => ({tokens: 0, decodeMs: 0, totalMs: 0, generateMs: 0, accepted: 0, rejected: 0, texts: [], profile: emptyProfileTotals()});
 const tokensPerSecond = (t: Totals) => t.decodeMs > 0 ? (t.tokens - 0) / (t.decodeMs / 1000) : 0;
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -111,16 +129,24 @@ async function compare(path: string, speculation: SpeculationOptions, tasks: rea
         const loadStarted = performance.now();
         await engine.load(path, {gpu: "cpu", threads, contextSize: 2048, speculation});
         const loadMs = performance.now() - loadStarted;
+        const steps = profileSteps(engine.loaded!.llamaContext);
+        const draftContext = engine.loaded!.speculation?.draft?.context;
+        const draftSteps = draftContext != null ? profileSteps(draftContext) : undefined;
+        const draftProfile = emptyProfileTotals();
         const totals = new Map(predictors.map((p) => [p, empty()]));
         for (const [i, task] of tasks.entries()) {
             const prompt = chatPrompt(engine, task);
-            for (const predictor of i % 2 === 0 ? predictors : [...predictors].reverse())
-                add(totals.get(predictor)!, await run(engine, prompt, predictor));
+            for (const predictor of i % 2 === 0 ? predictors : [...predictors].reverse()) {
+                draftSteps?.take();
+                add(totals.get(predictor)!, await run(engine, prompt, predictor, steps));
+                if (predictor === "draftModel" && draftSteps != null)
+                    addProfileTotals(draftProfile, draftSteps.take());
+            }
             // Running totals after each task, so a run stopped early still says what it measured.
             process.stderr.write(`task ${i + 1}/${tasks.length} ${task.kind} ${task.functionName}: ` +
-                JSON.stringify(predictors.map((p) => ({p, ...runningTotals(totals.get(p)!)}))) + "\n");
+                JSON.stringify(predictors.map((p) => ({p, ...runningTotals(totals.get(p)!, totals.get("none")!)}))) + "\n");
         }
-        return {totals, loadMs, description: engine.model!};
+        return {totals, loadMs, description: engine.model!, draftProfile};
     } finally {
         await engine.dispose();
         await runtime.dispose();
@@ -136,8 +162,16 @@ function summary(base: Totals, fast: Totals) {
         tokensPerSecond: {plain: round(tokensPerSecond(base), 1), speculative: round(tokensPerSecond(fast), 1)},
         totalMs: {plain: Math.round(base.totalMs), speculative: Math.round(fast.totalMs)},
         tokens: fast.tokens,
-        identicalOutput: identical
+        identicalOutput: identical,
+        steps: {plain: stepBreakdown(base), speculative: stepBreakdown(fast)}
     };
+}
+
+/** Decode time split into model steps, sampling and the rest (JS, predictor, KV edits). */
+function stepBreakdown(t: Totals) {
+    const profile = profileSummary(t.profile);
+    const sampleMs = t.profile.sampleMs;
+    return {...profile, generateMs: Math.round(t.generateMs), otherMs: Math.round(t.generateMs - profile.stepDecodeMs - sampleMs)};
 }
 
 const guessTokens = values["guess-tokens"] != null ? {maxDraftTokens: Number(values["guess-tokens"])} : {};
@@ -150,7 +184,8 @@ async function main(): Promise<void> {
     const lookup = values.only === "draft" ? undefined : await compare(pair.small, {mode: "promptLookup", ...guessTokens}, tasks, ["none", "promptLookup"]);
     const drafted = values.only === "lookup"
         ? undefined
-        : await compare(pair.large, {mode: "draftModel", draftModelPath: pair.small, ...guessTokens}, draftTasks, ["none", "draftModel", "promptLookup"]);
+        : await compare(pair.large, {mode: "draftModel", draftModelPath: pair.small, ...guessTokens}, draftTasks,
+            values["lookup-on-target"] ? ["none", "draftModel", "promptLookup"] : ["none", "draftModel"]);
     const result = {
         guessTokens: values["guess-tokens"] ?? "default",
         machine: `${cpus().length}-core ${process.arch} ${process.platform}`, date: new Date().toISOString(), threads, weights: pair.weights, maxTokens,
@@ -161,7 +196,10 @@ async function main(): Promise<void> {
             pair: `${names(pair.small)} -> ${names(pair.large)}`, editTasks: draftTasks.length,
             draftLoaded: drafted.description.speculation?.draft != null, notice: drafted.description.speculation?.notice ?? null,
             ...summary(drafted.totals.get("none")!, drafted.totals.get("draftModel")!),
-            promptLookupOnTarget: summary(drafted.totals.get("none")!, drafted.totals.get("promptLookup")!)
+            // The draft's own steps (its prompt included): the time guessing costs on the same cores.
+            draftSteps: {...profileSummary(drafted.draftProfile, Number.MAX_SAFE_INTEGER),
+                allStepsMs: Math.round([...drafted.draftProfile.bySize.values()].reduce((sum, t) => sum + t.decodeMs, 0))},
+            promptLookupOnTarget: drafted.totals.has("promptLookup") ? summary(drafted.totals.get("none")!, drafted.totals.get("promptLookup")!) : null
         },
         // LoRA adapters are not built yet: nothing to measure.
         lora: {loadMs: null, switchMs: null, abDone: false}

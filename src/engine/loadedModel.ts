@@ -27,7 +27,8 @@ export class LoadedModel implements TextModel {
         readonly speculation?: LoadedSpeculation
     ) {
         const predictor = speculation?.predictor;
-        this.sequence = context.getSequence(predictor != null ? {tokenPredictor: predictor} : {});
+        // No predictor on the sequence: generation drives it itself (speculativeSteps.ts says why).
+        this.sequence = context.getSequence();
         const sequence = this.sequence;
         const defaultPredictor = this.defaultPredictor;
         this.session = {

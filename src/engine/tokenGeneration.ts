@@ -1,6 +1,7 @@
 import type {LlamaContextSequence, Token} from "node-llama-cpp";
 import {abortError} from "../util/abort";
 import {speculationStats, type PredictorKind, type SpeculationStats} from "./speculative/speculation";
+import {speculativeSteps, type GuessCounts} from "./speculative/speculativeSteps";
 import type {SwitchablePredictor} from "./speculative/switchablePredictor";
 
 export interface EvaluateOptions {
@@ -59,7 +60,7 @@ export async function generateFromTokens(
 ): Promise<GenerateResult> {
     const kind = resolvePredictor(options.predictor, predictor);
     predictor?.use(kind, prompt);
-    const before = sequence.tokenPredictions;
+    const counts: GuessCounts = {steps: 0, accepted: 0, rejected: 0};
     const evaluated = await evaluatePrompt(sequence, prompt.slice(0, -1), options);
     const model = sequence.model;
     const tokens: Token[] = [];
@@ -68,7 +69,10 @@ export async function generateFromTokens(
     let stopReason: GenerateResult["stopReason"] = "maxTokens";
     options.signal?.throwIfAborted();
     if (options.maxTokens > 0) {
-        for await (const token of sequence.evaluate(prompt.slice(-1), {temperature: 0, yieldEogToken: true})) {
+        const generated = kind === "none" || predictor == null
+            ? sequence.evaluate(prompt.slice(-1), {temperature: 0, yieldEogToken: true})
+            : eachToken(speculativeSteps(sequence, prompt[prompt.length - 1]!, predictor, predictor.budgetFor(kind), counts));
+        for await (const token of generated) {
             firstTokenAt ??= performance.now();
             if (options.signal?.aborted)
                 break;
@@ -102,8 +106,13 @@ export async function generateFromTokens(
         promptTokensEvaluated: evaluated.promptTokensEvaluated + 1,
         promptTokensReused: evaluated.promptTokensReused,
         stopReason,
-        speculation: speculationStats(kind, before, sequence.tokenPredictions, tokens.length)
+        speculation: speculationStats(kind, counts, tokens.length)
     };
+}
+
+async function* eachToken(steps: AsyncIterable<Token[]>): AsyncGenerator<Token> {
+    for await (const decided of steps)
+        yield* decided;
 }
 
 function resolvePredictor(requested: PredictorKind | undefined, predictor: SwitchablePredictor | undefined): PredictorKind {

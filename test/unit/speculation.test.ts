@@ -1,6 +1,8 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import type {Token, TokenPredictor} from "node-llama-cpp";
+import type {LlamaContextSequence, Token, TokenPredictor} from "node-llama-cpp";
+import {GuessBudget} from "../../src/engine/speculative/guessBudget";
+import {speculativeSteps} from "../../src/engine/speculative/speculativeSteps";
 import {predictorFor, speculationStats} from "../../src/engine/speculative/speculation";
 import {SwitchablePredictor} from "../../src/engine/speculative/switchablePredictor";
 import {vocabularyMismatch, type VocabularyFingerprint} from "../../src/engine/speculative/vocabularyFingerprint";
@@ -8,13 +10,12 @@ import {vocabularyMismatch, type VocabularyFingerprint} from "../../src/engine/s
 const QWEN: VocabularyFingerprint = {model: "gpt2", pre: "qwen2", tokenCount: 151936, tokensHash: "a"};
 
 test("stats count accepted and rejected guesses of one request, and tokens per model step", () => {
-    const stats = speculationStats("promptLookup", {used: 10, validated: 12, refuted: 3}, {used: 40, validated: 45, refuted: 9}, 60);
+    const stats = speculationStats("promptLookup", {steps: 30, accepted: 33, rejected: 6}, 60);
     assert.deepEqual(stats, {predictor: "promptLookup", accepted: 33, rejected: 6, acceptance: 33 / 39, tokensPerStep: 2});
 });
 
 test("without guesses acceptance is unknown and each step makes one token", () => {
-    const counters = {used: 5, validated: 5, refuted: 1};
-    assert.deepEqual(speculationStats("none", counters, counters, 20), {predictor: "none", accepted: 0, rejected: 0, acceptance: null, tokensPerStep: 1});
+    assert.deepEqual(speculationStats("none", {steps: 0, accepted: 0, rejected: 0}, 20), {predictor: "none", accepted: 0, rejected: 0, acceptance: null, tokensPerStep: 1});
 });
 
 test("each mode picks its predictor; draft modes fall back when no draft is loaded", () => {
@@ -84,4 +85,78 @@ test("asking for the draft model without one guesses nothing", () => {
     assert.equal(predictor.hasDraft, false);
     predictor.use("draftModel", [1] as Token[]);
     assert.deepEqual(predictor.predictTokens(), []);
+});
+
+/** A model whose greedy pick depends only on the token before it; its KV cache is a token list. */
+class FakeSequence {
+    contextTokens: Token[] = [];
+    readonly context = {contextSize: 512};
+    evaluations: number[] = [];
+    get nextTokenIndex(): number {
+        return this.contextTokens.length;
+    }
+    static pick(token: Token): Token {
+        return ((token * 7 + 3) % 50) as Token;
+    }
+    async controlledEvaluate(input: [Token, unknown][]) {
+        this.evaluations.push(input.length);
+        this.contextTokens.push(...input.map(([token]) => token));
+        return input.map(([token]) => ({next: {token: FakeSequence.pick(token)}}));
+    }
+    async eraseContextTokenRanges(ranges: {start: number; end: number}[]) {
+        for (const {start, end} of ranges)
+            this.contextTokens.splice(start, end - start);
+    }
+}
+
+/** Guesses the true continuation, except every third call, when it guesses a wrong run. */
+class SometimesRightPredictor extends RecordingPredictor {
+    private last = 0 as Token;
+    private call = 0;
+    constructor() {
+        super([]);
+    }
+    override pushTokens(tokens: Token[]): void {
+        super.pushTokens(tokens);
+        this.last = tokens[tokens.length - 1]!;
+    }
+    override predictTokens(): Token[] {
+        const guesses: Token[] = [];
+        let token = FakeSequence.pick(this.last);
+        for (let i = 0; i < 6; i++) {
+            guesses.push(token);
+            token = FakeSequence.pick(token);
+        }
+        if (++this.call % 3 === 0)
+            guesses[2] = 49 as Token;
+        return guesses;
+    }
+    guessUpTo(limit: number): Token[] {
+        return this.predictTokens().slice(0, limit);
+    }
+}
+
+test("checked guesses give the plain greedy tokens; refuted ones leave the KV cache", async () => {
+    const sequence = new FakeSequence();
+    sequence.contextTokens = [5, 6] as Token[];
+    const predictor = new SometimesRightPredictor();
+    const counts = {steps: 0, accepted: 0, rejected: 0};
+    const budget = new GuessBudget({maxGuesses: 6, initialAcceptance: 1, initialGuessCostShare: 0});
+    const produced: Token[] = [];
+    const steps = speculativeSteps(sequence as unknown as LlamaContextSequence, 7 as Token, predictor, budget, counts);
+    for await (const decided of steps) {
+        produced.push(...decided);
+        if (produced.length >= 40)
+            break;
+    }
+    const greedy: Token[] = [];
+    for (let token = 7 as Token; greedy.length < produced.length;)
+        greedy.push(token = FakeSequence.pick(token));
+    assert.deepEqual(produced, greedy);
+    // The cache holds the prompt and every decided token but the last (not evaluated yet).
+    assert.deepEqual(sequence.contextTokens, [5, 6, 7, ...greedy.slice(0, -1)]);
+    assert.ok(counts.accepted > 0 && counts.rejected > 0, JSON.stringify(counts));
+    assert.equal(counts.steps, sequence.evaluations.length);
+    assert.ok(counts.steps < produced.length / 2, `${counts.steps} steps for ${produced.length} tokens`);
+    assert.ok(predictor.calls.includes("stop"), "the predictor is stopped when generation ends");
 });

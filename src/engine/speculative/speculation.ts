@@ -23,18 +23,16 @@ export interface SpeculationOptions {
      * whose vocabulary is the target's own is picked.
      */
     readonly draftModelPath?: string;
-    /** Most tokens guessed ahead per step. Default: 8 for the draft model, 10 for prompt lookup. */
+    /**
+     * Most tokens guessed ahead per step. Default: 8 for the draft model, 10 for prompt lookup.
+     * Each step guesses fewer (or none) when that is expected to be faster (guessBudget.ts).
+     */
     readonly maxDraftTokens?: number;
     /**
      * The draft model guesses only while it is at least this sure of its next token (0..1).
      * Default: node-llama-cpp's 0.6.
      */
     readonly draftMinConfidence?: number;
-    /**
-     * Guesses the target waits for before each step. 0: the draft guesses beside the target and a
-     * step takes whatever is ready (on a busy CPU often nothing). Default: 4.
-     */
-    readonly draftMinTokens?: number;
 }
 
 /** How guessing went for one request. */
@@ -53,24 +51,15 @@ export interface SpeculationStats {
     readonly tokensPerStep: number;
 }
 
-/** Prediction counters of a sequence, as node-llama-cpp keeps them. */
-export interface PredictionCounters {
-    readonly used: number;
-    readonly validated: number;
-    readonly refuted: number;
-}
-
-/** The stats of one request from the sequence's counters before and after it. */
-export function speculationStats(predictor: PredictorKind, before: PredictionCounters, after: PredictionCounters, tokens: number): SpeculationStats {
-    const accepted = after.validated - before.validated;
-    const rejected = after.refuted - before.refuted;
-    const used = Math.min(after.used - before.used, Math.max(0, tokens - 1));
+/** The stats of one request that made `tokens` tokens with `counts.steps` model steps. */
+export function speculationStats(predictor: PredictorKind, counts: {steps: number; accepted: number; rejected: number}, tokens: number): SpeculationStats {
+    const {accepted, rejected} = counts;
     return {
         predictor,
         accepted,
         rejected,
         acceptance: accepted + rejected > 0 ? accepted / (accepted + rejected) : null,
-        tokensPerStep: tokens > 0 ? tokens / (tokens - used) : 1
+        tokensPerStep: counts.steps > 0 && tokens > 0 ? tokens / counts.steps : 1
     };
 }
 

@@ -1,4 +1,6 @@
 import type {LlamaContextSequence, SequenceEvaluateOptions, Token, TokenPredictor} from "node-llama-cpp";
+import type {LimitedGuesser} from "./draftGuesser";
+import {GuessBudget} from "./guessBudget";
 import type {PredictorKind} from "./speculation";
 
 type ResetParams = {targetSequence: LlamaContextSequence; stateTokens: Token[]; evaluateOptions: Readonly<SequenceEvaluateOptions>};
@@ -10,13 +12,26 @@ type ResetParams = {targetSequence: LlamaContextSequence; stateTokens: Token[]; 
  * switching between prompt lookup, a draft model and plain decoding costs nothing.
  * It has TokenPredictor's shape; the library only calls these methods.
  */
-export class SwitchablePredictor implements TokenPredictor {
+export class SwitchablePredictor implements TokenPredictor, LimitedGuesser {
     private active: TokenPredictor | undefined;
+    /** Per predictor, what its steps measured so far: it carries over between requests. */
+    private readonly budgets = new Map<PredictorKind, GuessBudget>();
 
     constructor(
         private readonly lookup: TokenPredictor,
-        private readonly draft: TokenPredictor | undefined
+        private readonly draft: TokenPredictor | undefined,
+        private readonly maxGuesses: {readonly promptLookup: number; readonly draftModel: number} = {promptLookup: 10, draftModel: 8}
     ) {}
+
+    /** How many guesses the next step of `kind` checks, learned from its earlier steps. */
+    budgetFor(kind: Exclude<PredictorKind, "none">): GuessBudget {
+        let budget = this.budgets.get(kind);
+        if (budget == null) {
+            budget = new GuessBudget({maxGuesses: this.maxGuesses[kind]});
+            this.budgets.set(kind, budget);
+        }
+        return budget;
+    }
 
     get hasDraft(): boolean {
         return this.draft != null;
@@ -46,6 +61,16 @@ export class SwitchablePredictor implements TokenPredictor {
 
     predictTokens(): Promise<Token[]> | Token[] {
         return this.active?.predictTokens() ?? [];
+    }
+
+    /** At most `limit` guesses; a predictor that can be told the limit makes no more than that. */
+    async guessUpTo(limit: number): Promise<Token[]> {
+        const active = this.active as (TokenPredictor & Partial<LimitedGuesser>) | undefined;
+        if (active == null || limit <= 0)
+            return [];
+        if (active.guessUpTo != null)
+            return active.guessUpTo(limit);
+        return (await active.predictTokens()).slice(0, limit);
     }
 
     stop(untilPredictionsExhausted?: boolean): Promise<void> | void {
