@@ -204,7 +204,9 @@ async function main(): Promise<void> {
             shown: {quantpilot: fim.quantpilot.shown, llamaServer: fim.llamaServer.shown},
             editSimilarity: {quantpilot: fim.quantpilot.editSimilarity, llamaServer: fim.llamaServer.editSimilarity},
             p50Ms: {quantpilot: fim.quantpilot.p50Ms, llamaServer: fim.llamaServer.p50Ms, ratio: fim.quantpilot.p50Ms.value / fim.llamaServer.p50Ms.value},
-            p95Ms: {quantpilot: fim.quantpilot.p95Ms, llamaServer: fim.llamaServer.p95Ms}
+            p95Ms: {quantpilot: fim.quantpilot.p95Ms, llamaServer: fim.llamaServer.p95Ms},
+            // Medians of where the time went (prompt tokens and ms, generated tokens and ms), per side.
+            work: {quantpilot: fim.quantpilot.work ?? null, llamaServer: fim.llamaServer.work ?? null}
         },
         tools: tools == null ? null : {cases: tools.cases, accuracy: tools.accuracy, ci95: tools.ci95, calls: tools.calls, wellFormed: tools.wellFormed, model: tools.model, seconds: tools.seconds},
         ab: ab == null ? [] : ab.check.rows.map((r, i) => ({

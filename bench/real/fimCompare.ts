@@ -40,7 +40,14 @@ export class QuantPilotSide {
         });
         if (result == null)
             throw new Error("QuantPilot's completion was aborted");
-        return {text: result.texts[0] ?? "", latencyMs: result.latencyMs};
+        const run = result.result;
+        return {
+            text: result.texts[0] ?? "", latencyMs: result.latencyMs,
+            ...(run != null ? {work: {
+                promptTokens: run.promptTokensEvaluated, promptMs: run.ttftMs, generatedTokens: run.tokens,
+                generationMs: run.totalMs - run.ttftMs, stop: run.stopReason
+            }} : {})
+        };
     }
 
     async dispose(): Promise<void> {
