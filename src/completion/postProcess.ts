@@ -51,8 +51,8 @@ const OPENS_NEXT_LINES = /(?:[{([:=,]|=>|\/\*\*?)[ \t]*$/;
 
 /**
  * The cursor follows code that opens nothing: the user is finishing this line, so the suggestion
- * is the rest of it. A block after it costs generation time on every such keystroke (about half of
- * all pauses in real code) for lines that the next request writes anyway.
+ * is the rest of it. A block after it costs generation time on every such pause (half of
+ * bench:real's tasks) for lines that the next request writes anyway.
  */
 function continuesLine(linePrefix: string): boolean {
     return linePrefix.trim() !== "" && !OPENS_NEXT_LINES.test(linePrefix);
