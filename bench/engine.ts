@@ -2,7 +2,7 @@
  * Engine speed: QuantPilot's engine vs llama.cpp's own llama-bench, built from the same source.
  *
  *   npm run bench:engine -- [--rounds 3] [--threads N] [--prompt-threads N] [--decode-threads N]
- *                           [--llama-bench PATH] [--models coder,small] [--json]
+ *                           [--llama-bench PATH] [--models coder,small,real] [--json]
  *
  * For the `coder-0.5b` preset quantized to Q4_K_M and the `small` preset (F16): pp512 and tg128
  * (tokens/s) of llama-bench, of QuantPilot's engine with the engine built for this machine (when
@@ -24,6 +24,7 @@ import {planThreads} from "../src/threads/decideThreads";
 import {physicalCoreCount} from "../src/threads/cpuCores";
 import {REPO_ROOT} from "../test/helpers/paths";
 import {quantizedTestModel, testModel} from "../test/helpers/testModels";
+import {fetchRealModels} from "../test/real/realModels";
 
 const run = promisify(execFile);
 
@@ -57,7 +58,14 @@ interface ModelRun {
 
 const MODELS: Record<string, () => Promise<string>> = {
     coder: async () => quantizedTestModel("coder-0.5b", "Q4_K_M"),
-    small: async () => testModel("small")
+    small: async () => testModel("small"),
+    // The real Qwen2.5-Coder-0.5B-Instruct Q4_K_M that scripts/fetch-real-models.sh fetches (bench:real's model).
+    real: async () => {
+        const real = await fetchRealModels();
+        if (real == null)
+            throw new Error("no real models (scripts/fetch-real-models.sh could not fetch them)");
+        return real.completion.path;
+    }
 };
 
 
@@ -148,7 +156,7 @@ async function main(): Promise<void> {
     const runs: ModelRun[] = [];
     for (const name of values.models!.split(",")) {
         if (MODELS[name] == null)
-            throw new Error(`unknown model "${name}" (coder, small)`);
+            throw new Error(`unknown model "${name}" (coder, small, real)`);
         runs.push(await benchModel(name, bin, rounds));
     }
     print(runs);

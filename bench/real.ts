@@ -35,7 +35,7 @@ import {parseArgs, promisify} from "node:util";
 import {CACHE_DIR, REPO_ROOT} from "../test/helpers/paths";
 import {fetchRealModels, type RealModel} from "../test/real/realModels";
 import {compareFim, quantPilotFim, type FimRunOptions} from "./real/fimCompare";
-import {summarizeFim, rate} from "./real/fimScore";
+import {summarizeFim, rate, type FimOutcome} from "./real/fimScore";
 import {cutFimTasks, listSourceFiles, type FimTask, type SourceTree} from "./real/fimTasks";
 import {SeededRandom} from "../src/gguf/seededRandom";
 
@@ -83,12 +83,15 @@ async function cli(args: string[]): Promise<string> {
 
 async function fimSection(model: RealModel, tasks: FimTask[]) {
     note(`FIM: ${tasks.length} tasks on ${model.name}, QuantPilot and llama-server taking turns`);
+    // Rewritten after every task: a run stopped early (a deadline, a busy machine) keeps what it measured.
+    const saveSamples = (quantpilot: readonly FimOutcome[], llamaServer: readonly FimOutcome[]) =>
+        writeFile(join(WORK_DIR, "fim-samples.json"), JSON.stringify(quantpilot.map((q, i) => ({
+            file: tasks[i]!.file, line: tasks[i]!.line, middle: tasks[i]!.middle, quantpilot: q, llamaServer: llamaServer[i]
+        })), null, 1));
     const {quantpilot, llamaServer} = await compareFim(model.path, tasks, {
-        ...options, onProgress: (done, total) => done % 5 === 0 && note(`  FIM ${done}/${total}`)
+        ...options, onProgress: (done, total) => done % 5 === 0 && note(`  FIM ${done}/${total}`), onOutcomes: saveSamples
     });
-    await writeFile(join(WORK_DIR, "fim-samples.json"), JSON.stringify(tasks.map((t, i) => ({
-        file: t.file, line: t.line, middle: t.middle, quantpilot: quantpilot[i], llamaServer: llamaServer[i]
-    })), null, 1));
+    await saveSamples(quantpilot, llamaServer);
     return {quantpilot: summarizeFim(quantpilot), llamaServer: summarizeFim(llamaServer)};
 }
 
@@ -204,7 +207,9 @@ async function main(): Promise<void> {
             shown: {quantpilot: fim.quantpilot.shown, llamaServer: fim.llamaServer.shown},
             editSimilarity: {quantpilot: fim.quantpilot.editSimilarity, llamaServer: fim.llamaServer.editSimilarity},
             p50Ms: {quantpilot: fim.quantpilot.p50Ms, llamaServer: fim.llamaServer.p50Ms, ratio: fim.quantpilot.p50Ms.value / fim.llamaServer.p50Ms.value},
-            p95Ms: {quantpilot: fim.quantpilot.p95Ms, llamaServer: fim.llamaServer.p95Ms}
+            p95Ms: {quantpilot: fim.quantpilot.p95Ms, llamaServer: fim.llamaServer.p95Ms},
+            // Medians of where the time went (prompt tokens and ms, generated tokens and ms), per side.
+            work: {quantpilot: fim.quantpilot.work ?? null, llamaServer: fim.llamaServer.work ?? null}
         },
         tools: tools == null ? null : {cases: tools.cases, accuracy: tools.accuracy, ci95: tools.ci95, calls: tools.calls, wellFormed: tools.wellFormed, model: tools.model, seconds: tools.seconds},
         ab: ab == null ? [] : ab.check.rows.map((r, i) => ({

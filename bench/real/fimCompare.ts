@@ -14,6 +14,8 @@ export interface FimRunOptions {
     readonly maxTokens: number;
     readonly contextSize: number;
     readonly onProgress?: (done: number, total: number) => void;
+    /** Called with both sides' outcomes so far after each task, so a run stopped early keeps them. */
+    readonly onOutcomes?: (quantpilot: readonly FimOutcome[], llamaServer: readonly FimOutcome[]) => Promise<void>;
 }
 
 /** QuantPilot's settings for one-off tasks: no debounce, no prefetch, no time budget (the text never depends on speed). */
@@ -40,7 +42,14 @@ export class QuantPilotSide {
         });
         if (result == null)
             throw new Error("QuantPilot's completion was aborted");
-        return {text: result.texts[0] ?? "", latencyMs: result.latencyMs};
+        const run = result.result;
+        return {
+            text: result.texts[0] ?? "", latencyMs: result.latencyMs,
+            ...(run != null ? {work: {
+                promptTokens: run.promptTokensEvaluated, promptMs: run.ttftMs, generatedTokens: run.tokens,
+                generationMs: run.totalMs - run.ttftMs, stop: run.stopReason
+            }} : {})
+        };
     }
 
     async dispose(): Promise<void> {
@@ -82,6 +91,7 @@ export async function compareFim(model: string, tasks: readonly FimTask[], optio
         for (const [i, task] of tasks.entries()) {
             quantpilot.push(scoreFim(await ours.answer(task, i), task.middle));
             llamaServer.push(scoreFim(await infill(server.url, task, options.maxTokens), task.middle));
+            await options.onOutcomes?.(quantpilot, llamaServer);
             options.onProgress?.(i + 1, tasks.length);
         }
     } finally {

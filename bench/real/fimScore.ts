@@ -2,10 +2,26 @@ import {distance} from "fastest-levenshtein";
 import {bootstrapInterval, type Interval} from "../../src/ab/stats/bootstrap";
 import {wilsonInterval} from "../../src/tools/toolCallScoring";
 
+/**
+ * Where one answer's time went, as the side itself reports it: QuantPilot's request metrics,
+ * llama-server's `timings`. Prompt time runs to the first generated token on both sides.
+ */
+export interface FimWork {
+    /** Prompt tokens evaluated for this answer (not found in the KV cache). */
+    readonly promptTokens: number;
+    readonly promptMs: number;
+    readonly generatedTokens: number;
+    /** From the first generated token to the last. */
+    readonly generationMs: number;
+    /** Why generation stopped, in the side's own words. */
+    readonly stop: string;
+}
+
 /** One side's answer to one task. */
 export interface FimAnswer {
     readonly text: string;
     readonly latencyMs: number;
+    readonly work?: FimWork;
 }
 
 export interface FimOutcome {
@@ -13,6 +29,7 @@ export interface FimOutcome {
     readonly editSimilarity: number;
     readonly shown: boolean;
     readonly latencyMs: number;
+    readonly work?: FimWork;
 }
 
 /**
@@ -30,7 +47,8 @@ export function scoreFim(answer: FimAnswer, middle: string): FimOutcome {
         exact: got === want,
         editSimilarity: longer === 0 ? 1 : 1 - distance(got, want) / longer,
         shown: answer.text.trim() !== "",
-        latencyMs: answer.latencyMs
+        latencyMs: answer.latencyMs,
+        ...(answer.work != null ? {work: answer.work} : {})
     };
 }
 
@@ -47,6 +65,8 @@ export interface FimSummary {
     readonly editSimilarity: {readonly mean: number; readonly ci95: Interval};
     readonly p50Ms: {readonly value: number; readonly ci95: Interval};
     readonly p95Ms: number;
+    /** Medians of the answers' work, where the side reported it. */
+    readonly work?: {readonly promptTokens: number; readonly promptMs: number; readonly generatedTokens: number; readonly generationMs: number};
 }
 
 export function rate(successes: number, n: number): Rate {
@@ -62,8 +82,20 @@ export function summarizeFim(outcomes: readonly FimOutcome[]): FimSummary {
         shown: rate(outcomes.filter((o) => o.shown).length, n),
         editSimilarity: {mean: weightedMean(similarity), ci95: bootstrapInterval(n, (w) => weightedMean(similarity, w))},
         p50Ms: {value: weightedQuantile(latency, 0.5), ci95: bootstrapInterval(n, (w) => weightedQuantile(latency, 0.5, w))},
-        p95Ms: weightedQuantile(latency, 0.95)
+        p95Ms: weightedQuantile(latency, 0.95),
+        ...workMedians(outcomes)
     };
+}
+
+function workMedians(outcomes: readonly FimOutcome[]): Pick<FimSummary, "work"> {
+    const work = outcomes.flatMap((o) => o.work != null ? [o.work] : []);
+    if (work.length === 0)
+        return {};
+    const median = (pick: (w: FimWork) => number) => weightedQuantile(work.map(pick), 0.5);
+    return {work: {
+        promptTokens: median((w) => w.promptTokens), promptMs: median((w) => w.promptMs),
+        generatedTokens: median((w) => w.generatedTokens), generationMs: median((w) => w.generationMs)
+    }};
 }
 
 function weightedMean(values: readonly number[], weights?: Uint32Array): number {

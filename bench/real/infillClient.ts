@@ -33,9 +33,13 @@ export async function infill(url: string, task: FimTask, nPredict: number): Prom
     });
     if (!response.ok)
         throw new Error(`llama-server /infill answered ${response.status}: ${await response.text()}`);
-    const data = await response.json() as {content: string};
+    const data = await response.json() as {content: string; stop_type?: string; timings?: {prompt_n: number; prompt_ms: number; predicted_n: number; predicted_ms: number}};
     const latencyMs = performance.now() - startedAt;
-    return {text: tidy(data.content, onlyIndent ? linePrefix.length : 0), latencyMs};
+    const t = data.timings;
+    return {
+        text: tidy(data.content, onlyIndent ? linePrefix.length : 0), latencyMs,
+        ...(t != null ? {work: {promptTokens: t.prompt_n, promptMs: t.prompt_ms, generatedTokens: t.predicted_n, generationMs: t.predicted_ms, stop: data.stop_type ?? "?"}} : {})
+    };
 }
 
 /** llama.vscode's display rules for a cursor at the end of its line: no trailing blank lines, the typed indentation dropped. */

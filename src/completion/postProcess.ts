@@ -33,11 +33,29 @@ function withoutHeldBack(raw: string, heldBack: string | undefined): string {
     return heldBack != null && heldBack !== "" && raw.startsWith(heldBack) ? raw.slice(heldBack.length) : raw;
 }
 
-/** One line when the cursor is mid-line or in a line comment; otherwise a block may follow. */
+/**
+ * One line when the cursor is mid-line (text after it, or code before it that opens nothing) or in
+ * a line comment; a block may follow an empty line or a line that opens one.
+ */
 export type SuggestionMode = "single" | "multi";
 
 export function suggestionMode(context: SuggestionContext): SuggestionMode {
     return lineScans(context).mode;
+}
+
+/**
+ * What a line ends with when the next lines continue it: a bracket, a block's colon, an
+ * assignment, a comma, an arrow or a doc comment's start.
+ */
+const OPENS_NEXT_LINES = /(?:[{([:=,]|=>|\/\*\*?)[ \t]*$/;
+
+/**
+ * The cursor follows code that opens nothing: the user is finishing this line, so the suggestion
+ * is the rest of it. A block after it costs generation time on every such pause (half of
+ * bench:real's tasks) for lines that the next request writes anyway.
+ */
+function continuesLine(linePrefix: string): boolean {
+    return linePrefix.trim() !== "" && !OPENS_NEXT_LINES.test(linePrefix);
 }
 
 interface LineScans {
@@ -59,7 +77,8 @@ function lineScans(context: SuggestionContext): LineScans {
         const {linePrefix, lineSuffix} = context.text;
         const before = scanBrackets(linePrefix, undefined, context.syntax);
         const after = scanBrackets(lineSuffix, before.quote, context.syntax);
-        scans = {mode: lineSuffix.trim() !== "" || before.inComment ? "single" : "multi", before, after};
+        const single = lineSuffix.trim() !== "" || before.inComment || continuesLine(linePrefix);
+        scans = {mode: single ? "single" : "multi", before, after};
         scansByContext.set(context, scans);
     }
     return scans;
@@ -68,8 +87,8 @@ function lineScans(context: SuggestionContext): LineScans {
 /**
  * True once more generated text cannot change what `finishSuggestion` returns, so generation can
  * stop early without changing the result: a line break in single-line mode, the block's end, a
- * repeat of the code below, three identical lines, an unmatched closing bracket the suffix already
- * has, or a leaked special token.
+ * blank line, a repeat of the code below, three identical lines, an unmatched closing bracket the
+ * suffix already has, or a leaked special token.
  */
 export function isSuggestionDecided(raw: string, context: SuggestionContext): boolean {
     return findCut(withoutHeldBack(normalizeLineEnds(raw), context.heldBack), context, false).decided;
@@ -107,7 +126,7 @@ function findCut(raw: string, context: SuggestionContext, ended: boolean): Cut {
     return blockCut.index < text.length || special >= 0 ? {index: blockCut.index, decided: true} : {index: text.length, decided: complete && blockCut.decided};
 }
 
-/** Where the suggestion leaves the block, starts repeating the code below, or loops. */
+/** Where the suggestion leaves the block, reaches a blank line, starts repeating the code below, or loops. */
 function endOfBlock(text: string, context: SuggestionContext, complete: boolean): Cut {
     const lines = text.split("\n");
     const blockIndent = indentation(context.text.linePrefix);
@@ -119,8 +138,13 @@ function endOfBlock(text: string, context: SuggestionContext, complete: boolean)
         const lineComplete = k < lines.length - 1 || complete;
         const start = offset - 1;
         offset += line.length + 1;
-        if (line.trim() === "")
+        if (line.trim() === "") {
+            // A blank line ends the block's paragraph: the suggestion is the statements that belong
+            // together, and the next request continues after them (llama.vscode runs on to the budget).
+            if (lineComplete && text.slice(0, start).trim() !== "")
+                return {index: start, decided: true};
             continue;
+        }
         // Indentation is known as soon as the line has a visible character.
         if (indentation(line) < blockIndent)
             return {index: start, decided: true};

@@ -12,9 +12,27 @@ test("one line when the cursor is mid-line or in a line comment, a block otherwi
     assert.equal(suggestionMode(at("foo(a, ", ")")), "single");
     assert.equal(suggestionMode(at("    // compute the ")), "single");
     assert.equal(suggestionMode(at("    # compute the ", "", [], "x.py")), "single");
-    assert.equal(suggestionMode(at("    const s = '// not a comment")), "multi");
+    assert.equal(suggestionMode(at("    const s = '// not a comment', t = (")), "multi", "a comment marker inside a string starts no comment");
     assert.equal(suggestionMode(at("    if (x) {")), "multi");
     assert.equal(suggestionMode(at("    ", "   ")), "multi");
+});
+
+test("code before the cursor that opens nothing: the rest of that line only", () => {
+    for (const prefix of ["    return total", "    if x", "    foo(a)", "import os"])
+        assert.equal(suggestionMode(at(prefix)), "single", prefix);
+    for (const prefix of ["", "    ", "def f(x):", "    items = [", "    call(a,", "    const f = () =>", "    /**", "x = ", "    total += "])
+        assert.equal(suggestionMode(at(prefix, "", [], "x.py")), "multi", prefix);
+    assert.equal(finishSuggestion(" / len(values)\n    print(total)", at("    return total", "", [], "x.py")), " / len(values)");
+    assert.equal(isSuggestionDecided(" / len(values)\n", at("    return total", "", [], "x.py")), true);
+});
+
+test("a blank line ends a block: the statements that belong together", () => {
+    assert.equal(finishSuggestion("x = 1\ny = 2\n\nz = 3", at("")), "x = 1\ny = 2");
+    assert.equal(isSuggestionDecided("x = 1\n\n", at("")), true);
+    assert.equal(isSuggestionDecided("x = 1\n   ", at("")), false, "a line of spaces so far may still get code");
+    assert.equal(isSuggestionDecided("x = 1\n    \n", at("    ")), true);
+    // Blank lines before any text are where the block starts, not where it ends.
+    assert.equal(finishSuggestion("\n\n    go();", at("    if (x) {")), "\n\n    go();");
 });
 
 test("mid-line: the first line only, without the brackets and quotes the line already closes", () => {
@@ -62,7 +80,7 @@ test("once decided, more generated text never changes the suggestion (early stop
     const generator = new SeededRandom(7);
     const random = () => generator.nextUint32() / 2 ** 32;
     const alphabet = ["a", "b", " ", "  ", "    ", "\n", "(", ")", "{", "}", "\"", "x;", "// ", "<|file_sep|>", "return total;"];
-    const contexts = [at("    "), at("foo(", ")"), at("    if (x) {", "", ["    return total;", "}"]), at("s = \"ab", "\";"), at("// c")];
+    const contexts = [at("    "), at("foo(", ")"), at("    if (x) {", "", ["    return total;", "}"]), at("s = \"ab", "\";"), at("// c"), at(""), at("    return total")];
     let decidedCount = 0;
     for (let trial = 0; trial < 3000; trial++) {
         const ctx = contexts[trial % contexts.length]!;

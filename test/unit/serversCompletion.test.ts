@@ -30,7 +30,10 @@ test("Ollama: /api/generate with the prefix and suffix, streamed lines read into
     const ollama = connect({name: "box", kind: "ollama", model: "qwen2.5-coder:1.5b"});
     const result = await ollama.completions.backend.complete({prefix: PREFIX, suffix: SUFFIX, fileName: "main.py", maxTokens: 16});
     assert.equal(result.text, "a * b");
-    assert.equal(result.promptTokensEvaluated, 41);
+    assert.equal(result.stopReason, "decided", "the cursor's line is done at its newline, so the stream is left there");
+    // Read to its end, the stream's last part gives the prompt's figures.
+    const whole = await ollama.completions.backend.complete({prefix: PREFIX, suffix: SUFFIX, fileName: "main.py", maxTokens: 16, raw: true});
+    assert.equal(whole.promptTokensEvaluated, 41);
     const body = fake.requests.at(-1)!.body as Record<string, unknown>;
     assert.equal(body.model, "qwen2.5-coder:1.5b");
     assert.equal(body.prompt, PREFIX);
