@@ -41,6 +41,7 @@ export const SETTINGS = {
     "assistant.maxToolRounds": {type: "integer", default: 8, minimum: 1, maximum: 50},
     "assistant.temperature": {type: "number", default: 0.2, minimum: 0, maximum: 2},
     "assistant.maxReplyTokens": {type: "integer", default: 1024, minimum: 16, maximum: 32768},
+    "assistant.promptBudgetTokens": {type: "integer", default: 0, minimum: 0},
     "assistant.commandTimeoutSeconds": {type: "integer", default: 300, minimum: 1, maximum: 86400},
     "assistant.otherExtensionTools": {type: "boolean", default: true},
     "completions.backend": {type: "string", default: "local"},
