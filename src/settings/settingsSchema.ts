@@ -37,6 +37,7 @@ export const SETTINGS = {
     "completions.maxContextTokens": {type: "integer", default: 1024, minimum: 0},
     "ab.budgetSeconds": {type: "integer", default: 90, minimum: 0},
     "ab.window": {type: "integer", default: 512, minimum: 16, maximum: 8192},
+    "ab.extraContextItems": {type: "integer", default: 0, minimum: 0, maximum: 1000},
     "panel.sampleIntervalMs": {type: "integer", default: 1000, minimum: 100},
     "assistant.maxToolRounds": {type: "integer", default: 8, minimum: 1, maximum: 50},
     "assistant.temperature": {type: "number", default: 0.2, minimum: 0, maximum: 2},
