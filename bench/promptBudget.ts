@@ -73,7 +73,7 @@ try {
         ? readFileSync(rowsFile, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as ExtraContextRow) : [];
     const todo = items.filter((item) => !done.some((r) => r.id === item.id));
     for (const item of todo) {
-        const [row] = await measureExtraContext(model, [item], code, {contextTokens: Number(values["context-tokens"])});
+        const [row] = await measureExtraContext(model, [item], code, {contextTokens: Number(values["context-tokens"]), firstIndex: items.indexOf(item)});
         done.push(row!);
         if (rowsFile != null)
             appendFileSync(rowsFile, JSON.stringify(row) + "\n");

@@ -54,7 +54,13 @@ export function takesExtraContext(model: ScoringModel): boolean {
  */
 export async function measureExtraContext(
     model: ScoringModel, items: readonly FimItem[], sources: readonly FimSource[],
-    options: {readonly contextTokens?: number; readonly signal?: AbortSignal; readonly onItem?: (done: number, total: number) => void} = {}
+    options: {
+        readonly contextTokens?: number;
+        /** Position of `items[0]` in a longer run measured a few lines at a time, so the order keeps alternating. Default: 0. */
+        readonly firstIndex?: number;
+        readonly signal?: AbortSignal;
+        readonly onItem?: (done: number, total: number) => void;
+    } = {}
 ): Promise<ExtraContextRow[]> {
     const fim = model.fim!;
     const file = model.facts.fim!;
@@ -75,9 +81,10 @@ export async function measureExtraContext(
             const generation = await model.generate(tokens, {maxTokens: FIM_MAX_TOKENS, stopAtLine: true, ...(options.signal != null ? {signal: options.signal} : {})});
             return {exact: scoreFimCompletion(generation.text, item.expected).exact, seconds: (performance.now() - started) / 1000};
         };
-        const first = i % 2 === 0 ? await answer(without.tokens) : await answer(withContext.tokens);
-        const second = i % 2 === 0 ? await answer(withContext.tokens) : await answer(without.tokens);
-        const [a, b] = i % 2 === 0 ? [first, second] : [second, first];
+        const withoutFirst = (i + (options.firstIndex ?? 0)) % 2 === 0;
+        const first = withoutFirst ? await answer(without.tokens) : await answer(withContext.tokens);
+        const second = withoutFirst ? await answer(withContext.tokens) : await answer(without.tokens);
+        const [a, b] = withoutFirst ? [first, second] : [second, first];
         rows.push({
             id: item.id, exactWithout: a.exact, exactWith: b.exact,
             promptTokensWithout: without.tokens.length, promptTokensWith: withContext.tokens.length, extraTokens: withContext.counts.chunks,
