@@ -5,6 +5,8 @@ export interface AssistantSettings {
     readonly maxToolRounds: number;
     readonly temperature: number;
     readonly maxReplyTokens: number;
+    /** 0: derived from the context size (see ToolChatOptions). */
+    readonly promptBudgetTokens: number;
     readonly commandTimeoutSeconds: number;
     readonly otherExtensionTools: boolean;
 }
@@ -14,6 +16,7 @@ export function readAssistantSettings(config: Config): AssistantSettings {
         maxToolRounds: config.get("assistant.maxToolRounds"),
         temperature: config.get("assistant.temperature"),
         maxReplyTokens: config.get("assistant.maxReplyTokens"),
+        promptBudgetTokens: config.get("assistant.promptBudgetTokens"),
         commandTimeoutSeconds: config.get("assistant.commandTimeoutSeconds"),
         otherExtensionTools: config.get("assistant.otherExtensionTools")
     };

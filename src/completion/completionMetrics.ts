@@ -80,6 +80,7 @@ export function completionMetrics(result: CompletionResult, modelFileName: strin
         promptTokensReused: result.promptTokensReused,
         tokens: result.tokens,
         totalMs: result.totalMs,
-        ...(result.speculation != null ? {speculation: result.speculation} : {})
+        ...(result.speculation != null ? {speculation: result.speculation} : {}),
+        ...(result.promptParts != null ? {promptParts: result.promptParts} : {})
     };
 }

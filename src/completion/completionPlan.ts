@@ -26,6 +26,8 @@ export interface PlanningModel {
 export interface CompletionPlan {
     readonly text: CursorText;
     readonly prompt: CompletionPrompt;
+    /** The token budgets the prompt was built within: the caps the panel shows beside each part. */
+    readonly budget: PromptBudget;
     /** What post-processing needs; `isSuggestionDecided`/`finishSuggestion` take it. */
     readonly suggestion: SuggestionContext;
 }
@@ -54,6 +56,7 @@ export function planCompletion(input: CompletionInput, model: PlanningModel): Co
     return {
         text,
         prompt,
+        budget,
         suggestion: {text, syntax: languageSyntaxFor(input.fileName), specialTexts: model.specialTexts, ...(heldBack !== "" ? {heldBack} : {})}
     };
 }

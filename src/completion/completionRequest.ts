@@ -1,3 +1,4 @@
+import type {PromptParts} from "../engine/promptParts";
 import type {ModelDescription} from "../engine/modelDescription";
 import type {PredictorKind, SpeculationStats} from "../engine/speculative/speculation";
 import type {CompletionInput} from "./completionPlan";
@@ -54,6 +55,8 @@ export interface CompletionResult {
     readonly totalMs: number;
     /** How guessing ahead went (in-process engine only). */
     readonly speculation?: SpeculationStats;
+    /** The prompt by part (prefix, suffix, extra context, markers) with the caps it was built within. */
+    readonly promptParts?: PromptParts;
 }
 
 /** What an idle-time warm-up did: the stable part of a request's prompt is now in the KV cache. */

@@ -9,6 +9,7 @@ import {planCompletion, type CompletionPlan, type PlanningModel} from "./complet
 import type {CompletionBackend, CompletionRequest, CompletionResult, WarmResult} from "./completionRequest";
 import type {FimVocabulary} from "./fimPrompt";
 import {finishSuggestion, isSuggestionDecided} from "./postProcess";
+import {completionPromptParts} from "./promptTokens";
 import {TokenMemo} from "./tokenMemo";
 
 const DEFAULT_MAX_TOKENS = 64;
@@ -172,6 +173,7 @@ function describeResult(text: string, suggestions: string[], generated: Generate
         promptTokens: plan.prompt.tokens.length,
         stopReason: generated.stopReason,
         totalMs: performance.now() - startedAt,
-        speculation: generated.speculation
+        speculation: generated.speculation,
+        promptParts: completionPromptParts(plan.prompt, plan.budget)
     };
 }

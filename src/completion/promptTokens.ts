@@ -1,3 +1,4 @@
+import type {PromptParts} from "../engine/promptParts";
 import type {CursorText} from "./cursorText";
 import {buildFimPrompt, DEFAULT_FIM_LAYOUT, type FimLayout, type FimPrompt, type FimVocabulary, type TokenId} from "./fimPrompt";
 
@@ -42,7 +43,11 @@ export interface CompletionPrompt extends FimPrompt {
      */
     readonly warmLength: number;
     /** Tokens of each part, for logs and the benchmark. */
-    readonly counts: {readonly context: number; readonly stable: number; readonly volatile: number; readonly suffix: number};
+    readonly counts: {
+        readonly context: number; readonly stable: number; readonly volatile: number; readonly suffix: number;
+        /** Of `context`, the tokens of the extra chunks themselves (the rest is the repo and file-name header). */
+        readonly chunks: number;
+    };
 }
 
 /**
@@ -57,7 +62,7 @@ export function buildCompletionPrompt(
     budget: PromptBudget = DEFAULT_PROMPT_BUDGET,
     layout: FimLayout = DEFAULT_FIM_LAYOUT
 ): CompletionPrompt {
-    const context = contextTokens(source, fim, tokenizer, budget.maxContextTokens);
+    const {tokens: context, chunks} = contextTokens(source, fim, tokenizer, budget.maxContextTokens);
     const stable = lastLinesWithin(source.text.stable, budget.maxPrefixTokens, tokenizer);
     // The volatile part is bounded by lines already; half the prefix budget guards against long lines.
     const volatile = lastLinesWithin(source.text.volatile, Math.max(1, Math.floor(budget.maxPrefixTokens / 2)), tokenizer);
@@ -66,7 +71,7 @@ export function buildCompletionPrompt(
     return {
         ...prompt,
         warmLength: prompt.stableLength + wholeLinesLength(source.text, volatile, tokenizer),
-        counts: {context: context.length, stable: stable.length, volatile: volatile.length, suffix: suffix.length}
+        counts: {context: context.length, stable: stable.length, volatile: volatile.length, suffix: suffix.length, chunks}
     };
 }
 
@@ -77,10 +82,10 @@ function wholeLinesLength(text: CursorText, volatile: readonly TokenId[], tokeni
     return tokens.length <= volatile.length && tokens.every((t, i) => volatile[i] === t) ? tokens.length : 0;
 }
 
-function contextTokens(source: PromptSource, fim: FimVocabulary, tokenizer: Tokenizer, budget: number): TokenId[] {
+function contextTokens(source: PromptSource, fim: FimVocabulary, tokenizer: Tokenizer, budget: number): {tokens: TokenId[]; chunks: number} {
     const chunks = source.chunks ?? [];
     if (fim.repoName == null || fim.fileSep == null || (source.fileName == null && chunks.length === 0))
-        return [];
+        return {tokens: [], chunks: 0};
     const fileSep = fim.fileSep;
     const header = [fim.repoName, ...tokenizer.tokenize(`${source.repoName ?? "project"}\n`)];
     const current = [fileSep, ...tokenizer.tokenize(`${source.fileName ?? "untitled"}\n`)];
@@ -96,7 +101,22 @@ function contextTokens(source: PromptSource, fim: FimVocabulary, tokenizer: Toke
         left -= tokens.length;
         kept.unshift(tokens);
     }
-    return [...header, ...kept.flat(), ...current];
+    const flat = kept.flat();
+    return {tokens: [...header, ...flat, ...current], chunks: flat.length};
+}
+
+/**
+ * The prompt by part, counted with the model's tokenizer: the very tokens the engine evaluates.
+ * The volatile lines are part of the prefix; the FIM tokens and headers are `markers`.
+ */
+export function completionPromptParts(prompt: CompletionPrompt, budget: PromptBudget): PromptParts {
+    const c = prompt.counts;
+    const prefix = c.stable + c.volatile;
+    return {
+        tokens: {prefix, suffix: c.suffix, extraContext: c.chunks, markers: prompt.tokens.length - prefix - c.suffix - c.chunks},
+        caps: {prefix: budget.maxPrefixTokens, suffix: budget.maxSuffixTokens, extraContext: budget.maxContextTokens},
+        countedBy: "tokenizer"
+    };
 }
 
 /** The tokens of the last whole lines of `text` that fit in `budget`. */

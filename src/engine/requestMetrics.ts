@@ -1,3 +1,4 @@
+import type {PromptParts} from "./promptParts";
 import type {SpeculationStats} from "./speculative/speculation";
 
 /** How one request to the model went: what the panel charts and lists. */
@@ -19,6 +20,8 @@ export interface RequestMetrics {
     readonly totalMs: number;
     /** How guessing ahead (speculative decoding) went, when the request used the in-process engine. */
     readonly speculation?: SpeculationStats;
+    /** The prompt by part with its caps, when the request's prompt was laid out by QuantPilot. */
+    readonly promptParts?: PromptParts;
 }
 
 type Listener = (metrics: RequestMetrics) => void;

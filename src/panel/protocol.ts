@@ -214,6 +214,22 @@ export interface RequestView {
     readonly joulesPerToken: number | null;
     /** Speculative decoding for this request; absent when the engine did not report it. */
     readonly speculation?: SpeculationView;
+    /** The prompt by part with the caps on each; absent when the request did not report it. */
+    readonly promptParts?: PromptPartsView;
+}
+
+/** A part of a prompt: completions have the first four, the assistant the last four. */
+export type PromptPartKey = "prefix" | "suffix" | "extraContext" | "markers" | "system" | "toolsSchema" | "history" | "userMessage";
+
+/** One request's prompt by part, in tokens, with the cap on each part (absent: uncapped). */
+export interface PromptPartsView {
+    readonly tokens: Readonly<Partial<Record<PromptPartKey, number>>>;
+    readonly caps: Readonly<Partial<Record<PromptPartKey, number>>>;
+    readonly totalCap?: number;
+    /** "tokenizer" (the model's own), "server" (its /tokenize) or "estimate" (from characters). */
+    readonly countedBy: "tokenizer" | "server" | "estimate";
+    /** One line on what was left out to fit the budget. */
+    readonly trimmed?: string;
 }
 
 /** How guessed tokens fared in one request (the text is the same as without guessing). */

@@ -1,6 +1,7 @@
 import type {CompletionBackend, CompletionRequest, CompletionResult} from "../completion/completionRequest";
 import type {ModelDescription} from "../engine/modelDescription";
 import {anySignal} from "../util/abort";
+import {estimateTokens, type PromptParts} from "../engine/promptParts";
 import {Deadline} from "./deadline";
 import {ServerNotCapableError, ServerTimeoutError} from "./serverErrors";
 import type {ServerHttp, StreamItem} from "./serverHttp";
@@ -57,7 +58,8 @@ export class ServerCompleter implements CompletionBackend {
         try {
             const signal = anySignal([request.signal, total.signal]);
             const items = this.http.stream(this.protocol.path, this.protocol.body(request, plan, this.facts.name), {signal, timeoutMs, format: this.protocol.format});
-            return await readSuggestion(this.protocol.parts(items), request, plan, startedAt, () => this.http.streamCut());
+            const result = await readSuggestion(this.protocol.parts(items), request, plan, startedAt, () => this.http.streamCut());
+            return {...result, promptParts: estimatedParts(plan)};
         } catch (err) {
             if (total.expired && request.signal?.aborted !== true)
                 throw new ServerTimeoutError(this.http.label, timeoutMs, "answer");
@@ -76,4 +78,16 @@ export class ServerCompleter implements CompletionBackend {
         this.facts = facts;
         this.description = serverModelDescription(this.http.endpoint, facts);
     }
+}
+
+/**
+ * These APIs take the whole prefix and suffix (no budgets, no extra context) and have no tokenize
+ * endpoint, so the parts are estimated from their length; the server's template adds the rest.
+ */
+function estimatedParts(plan: ServerPlan): PromptParts {
+    return {
+        tokens: {prefix: estimateTokens(plan.text.stable + plan.text.volatile), suffix: estimateTokens(plan.text.suffix), extraContext: 0},
+        caps: {},
+        countedBy: "estimate"
+    };
 }

@@ -1,5 +1,6 @@
 import {LRUCache} from "lru-cache";
 import type {ContextChunk, PromptBudget} from "../completion/promptTokens";
+import type {PromptParts} from "../engine/promptParts";
 
 /** Counts a text's tokens the way the server's model does. */
 export type TokenCounter = (text: string, signal?: AbortSignal) => Promise<number>;
@@ -57,6 +58,25 @@ export class TokenBudget {
             stable: await this.lastLines(parts.stable, budget.maxPrefixTokens, signal),
             suffix: await this.firstLines(parts.suffix, budget.maxSuffixTokens, signal),
             chunks: await this.chunks(parts.chunks, budget.maxContextTokens, signal)
+        };
+    }
+
+    /**
+     * The trimmed parts' sizes by the server's own tokenizer (counts are remembered, so only the
+     * lines typed since the anchor usually cost a request). The server adds its FIM tokens and
+     * file headers, which it does not report: those are not counted.
+     */
+    async parts(
+        trimmed: {stable: string; suffix: string; chunks: readonly ContextChunk[]}, volatile: string, budget: PromptBudget, signal?: AbortSignal
+    ): Promise<PromptParts> {
+        const [stable, typed, suffix, ...chunks] = await Promise.all([
+            this.tokens(trimmed.stable, signal), this.tokens(volatile, signal), this.tokens(trimmed.suffix, signal),
+            ...trimmed.chunks.map((c) => this.tokens(`${c.fileName}\n${c.text}`, signal))
+        ]);
+        return {
+            tokens: {prefix: stable! + typed!, suffix: suffix!, extraContext: chunks.reduce((sum, n) => sum + n, 0)},
+            caps: {prefix: budget.maxPrefixTokens, suffix: budget.maxSuffixTokens, extraContext: budget.maxContextTokens},
+            countedBy: "server"
         };
     }
 

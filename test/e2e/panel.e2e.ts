@@ -149,6 +149,10 @@ test("a completion's speed shows on the Model tab after the panel was hidden and
     await frame.locator("[data-testid=tab-model]").click();
     const ttft = await waitFor(async () => frame.locator("[data-testid=last-ttft]").textContent().catch(() => null), "the last request's time to first token", 30_000);
     assert.match(ttft, /^\d+ ms$|^\d+\.\d s$/);
+    // The prompt budget card fills with the completion's parts, counted with the model's tokenizer.
+    const budget = await waitFor(async () => frame.locator("[data-testid=budget-completion-total]").textContent().catch(() => null), "the last completion's prompt budget", 30_000);
+    assert.match(budget, /^[\d,.\s]+ tokens$/);
+    assert.match(await frame.locator("[data-testid=budget-completion-table]").textContent() ?? "", /Code before the cursor\d/);
     assert.match(await frame.locator("[data-testid=model-memory-total]").textContent() ?? "", /\d+(\.\d+)? MB/);
     await shoot("panel-model");
     await frame.locator("[data-testid=tab-machine]").click();

@@ -49,6 +49,13 @@ test("complete --json fills in the middle, deterministically", async () => {
     assert.equal(a.tokens, 10);
     assert.equal(typeof a.text, "string");
     assert.equal(a.text, lastJsonLine(second).text);
+    // The prompt by part, counted with the model's tokenizer: the parts are the prompt the engine evaluated.
+    const parts = a.promptParts as {tokens: Record<string, number>; caps: Record<string, number>; countedBy: string};
+    assert.equal(parts.countedBy, "tokenizer");
+    assert.deepEqual(Object.keys(parts.tokens).sort(), ["extraContext", "markers", "prefix", "suffix"]);
+    assert.equal(Object.values(parts.tokens).reduce((x, y) => x + y, 0), a.promptTokens);
+    assert.ok(parts.tokens.prefix! > 0);
+    assert.deepEqual(parts.caps, {prefix: 1024, suffix: 256, extraContext: 1024});
 });
 
 test("bad input gets one clear line and a non-zero exit code", async () => {

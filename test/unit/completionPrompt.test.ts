@@ -6,7 +6,8 @@ import {cursorContext, looksBinary} from "../../src/completion/documentContext";
 import {buildFimPrompt, type FimVocabulary} from "../../src/completion/fimPrompt";
 import {languageSyntaxFor} from "../../src/completion/languageSyntax";
 import {finishSuggestion} from "../../src/completion/postProcess";
-import {buildCompletionPrompt, firstLinesWithin, lastLinesWithin, type Tokenizer} from "../../src/completion/promptTokens";
+import {buildCompletionPrompt, completionPromptParts, firstLinesWithin, lastLinesWithin, type Tokenizer} from "../../src/completion/promptTokens";
+import {promptPartsTotal} from "../../src/engine/promptParts";
 import {TokenMemo} from "../../src/completion/tokenMemo";
 
 /** One token per character (code point), so counts are easy to reason about. */
@@ -173,4 +174,22 @@ test("the prompt leaves out the one space or tab the cursor's line ends with, an
     const word = planCompletion({prefix: "x = foo", suffix: ""}, model);
     assert.equal(word.suggestion.heldBack, undefined, "nothing held back after a word");
     assert.equal(detok(word.prompt.tokens.slice(word.prompt.tokens.indexOf(FIM.middle) + 1)), "x = foo");
+});
+
+test("the prompt's parts add up to the tokens evaluated, and carry the budgets as caps", () => {
+    const text = splitCursorText(lines(30) + "    ret", "\n}\n" + lines(20, 100));
+    const chunks = [{fileName: "old.ts", text: "o".repeat(50)}, {fileName: "a.ts", text: "const a = 1;"}];
+    const budget = {maxPrefixTokens: 100, maxSuffixTokens: 40, maxContextTokens: 30};
+    const prompt = buildCompletionPrompt({text, fileName: "b.ts", chunks}, REPO, chars, budget);
+    const parts = completionPromptParts(prompt, budget);
+    assert.equal(parts.countedBy, "tokenizer");
+    assert.deepEqual(parts.caps, {prefix: 100, suffix: 40, extraContext: 30});
+    assert.equal(promptPartsTotal(parts), prompt.tokens.length, "every token is in exactly one part");
+    assert.equal(parts.tokens.extraContext, 1 + "a.ts\nconst a = 1;\n".length, "only the chunk that fits: its <|file_sep|> and text");
+    assert.equal(parts.tokens.suffix, prompt.counts.suffix);
+    assert.ok(parts.tokens.suffix! <= 40 && parts.tokens.prefix! <= 100 + 50, "within the caps (the typed lines have half the prefix cap of their own)");
+    // The repo header, the current file's header and the three FIM tokens.
+    assert.equal(parts.tokens.markers, 1 + "project\n".length + 1 + "b.ts\n".length + 3);
+    const none = completionPromptParts(buildCompletionPrompt({text}, FIM, chars, budget), budget);
+    assert.deepEqual([none.tokens.extraContext, none.tokens.markers], [0, 3], "no repo tokens: no extra context, just the FIM tokens");
 });

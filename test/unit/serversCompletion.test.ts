@@ -40,6 +40,9 @@ test("Ollama: /api/generate with the prefix and suffix, streamed lines read into
     assert.equal(body.suffix, SUFFIX);
     assert.equal(body.stream, true);
     assert.deepEqual(body.options, {num_predict: 16, temperature: 0, top_k: 1});
+    assert.equal(result.promptParts?.countedBy, "estimate", "Ollama cannot count tokens for us: the parts say they are estimates");
+    assert.equal(result.promptParts?.tokens.prefix, Math.ceil(PREFIX.length / 3.5));
+    assert.equal(result.promptParts?.tokens.extraContext, 0);
 });
 
 test("OpenAI-compatible: /completions with suffix and the key as a bearer token; cached prompt tokens count as reused", async () => {
@@ -68,6 +71,16 @@ test("llama-server: /infill gets the stable lines, the typed lines and the suffi
     assert.ok((body.prompt as string).endsWith("    return "));
     assert.equal(body.input_suffix, SUFFIX);
     assert.deepEqual(body.input_extra, [{filename: "util.py", text: "def helper():\n    return 1\n"}]);
+    // The fake server's tokenizer: one token per 4 characters, counted per part.
+    const quarter = (text: string) => Math.ceil(text.length / 4);
+    assert.deepEqual(result.promptParts, {
+        tokens: {
+            prefix: quarter(body.input_prefix as string) + quarter(body.prompt as string), suffix: quarter(SUFFIX),
+            extraContext: quarter("util.py\ndef helper():\n    return 1\n")
+        },
+        caps: {prefix: 1024, suffix: 256, extraContext: 1024},
+        countedBy: "server"
+    });
 });
 
 test("llama-server: the prompt budgets trim whole lines by the server's own token counts, the same way every time", async () => {

@@ -42,6 +42,9 @@ Options:
   --metrics LIST         any of quality,tasks,speed (default: all)
   --threads N            CPU threads (default: the number of physical cores)
   --context N            prompt length for the prompt-processing timing (default 1024)
+  --extra-context N      also answer the first N FIM lines on the reference with the extra context the
+                         editor adds (repo-level models), and report its cost in tokens and time beside
+                         the exact match it buys (default 0: off)
   --gpu MODE             auto | cpu | cuda | vulkan | metal (default auto)
   --no-corpus            never fall back to the built-in corpus (fails when no --text file is readable)
   --no-cache             neither read nor write the reference cache
@@ -55,6 +58,7 @@ Options:
         metrics: {type: "string"},
         threads: {type: "string"},
         context: {type: "string"},
+        "extra-context": {type: "string"},
         gpu: {type: "string"},
         "no-corpus": {type: "boolean"},
         "no-cache": {type: "boolean"},
@@ -88,6 +92,7 @@ Options:
                 budgetSeconds: integerOption(args, "budget-seconds", 1) ?? null,
                 metrics: metricsOption(args),
                 completionContextSize: integerOption(args, "context", 16, 1 << 16) ?? 1024,
+                extraContextItems: integerOption(args, "extra-context", 0, 1000) ?? 0,
                 cacheDir: args.values["no-cache"] === true ? null : join(cliCacheDir(), "ab-reference"),
                 signal: io.signal,
                 onProgress: progress

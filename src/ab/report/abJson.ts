@@ -17,6 +17,7 @@ export function abJson(report: AbReport): Record<string, unknown> {
         createdAt: report.createdAt,
         durationSeconds: report.durationSeconds,
         machine: report.machine,
+        ...(report.extraContext != null ? {extraContext: report.extraContext} : {}),
         notes: report.notes
     };
 }

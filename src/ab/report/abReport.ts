@@ -1,4 +1,5 @@
 import type {DecodeCeiling} from "../stats/decodeCeiling";
+import type {ExtraContextFigure} from "../stats/extraContext";
 import type {PairedBinaryAnalysis, PairedScoreAnalysis} from "../stats/pairedOutcomes";
 import type {QualityMetrics} from "../stats/qualityMetrics";
 import type {Spread} from "../stats/spread";
@@ -17,6 +18,11 @@ export interface AbReport {
     readonly settings: AbSettings;
     readonly reference: ReferenceResult;
     readonly candidates: readonly CandidateResult[];
+    /**
+     * The reference with and without the editor's extra context on the same FIM lines, or why it
+     * was not measured; absent when not asked for.
+     */
+    readonly extraContext?: ExtraContextFigure | string;
     /** Method notes, skipped inputs, what could not be measured and why. */
     readonly notes: readonly string[];
 }

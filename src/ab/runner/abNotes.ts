@@ -2,6 +2,8 @@ import type {AbMetric} from "../report/abReport";
 import {sig} from "../report/numberFormat";
 import {formatBytes} from "../../util/format";
 import type {MemoryPlan} from "./abMemoryPlan";
+import {describeExtraContext, type ExtraContextFigure} from "../stats/extraContext";
+import {EXTRA_CONTEXT_TOKENS} from "./extraContextPhase";
 import {FIM_MAX_TOKENS, FIM_PREFIX_TOKENS, FIM_SUFFIX_TOKENS, SAFETY_MAX_TOKENS} from "./taskPhase";
 
 export interface NotesInput {
@@ -16,6 +18,8 @@ export interface NotesInput {
     readonly memoryPlan: MemoryPlan | undefined;
     /** How the quality windows were scored (scoring child process, or in-process and why). */
     readonly scoring?: readonly string[];
+    /** The extra-context figure, or why it was not measured. */
+    readonly extraContext?: ExtraContextFigure | string;
     readonly speed: {readonly bandwidth: number | undefined; readonly meter: {source: string; note: string} | string; readonly plan: {threads: number}} | undefined;
 }
 
@@ -45,6 +49,11 @@ export function abNotes(input: NotesInput): string[] {
         notes.push("Function calling: the assistant's own cases, tools, system prompt and scorer (quantpilot tools-eval), natural mode (the model " +
             "decides whether to call), greedy, 160 tokens; a case is right when its first call has the expected function and arguments.");
     }
+    if (input.extraContext != null)
+        notes.push(typeof input.extraContext === "string" ? `Extra context: not measured, ${input.extraContext}.`
+            : `Prompt budget: the reference on the first ${input.extraContext.n} FIM lines in the editor's repo-level prompt, without and with the ` +
+              `extra chunks its context ring would add (other files' ranges and this file above the prompt, up to ${EXTRA_CONTEXT_TOKENS} tokens), ` +
+              `each from an empty KV cache: ${describeExtraContext(input.extraContext)}.`);
     if (input.metrics.includes("speed") && input.speed != null) {
         const plan = input.memoryPlan;
         notes.push(plan == null || plan.together

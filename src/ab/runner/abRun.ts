@@ -9,6 +9,7 @@ import type {LlamaRuntime} from "../../engine/llamaRuntime";
 import type {GpuSetting} from "../../engine/engineSettings";
 import {inspectAbModels, runTexts, tokenizeTexts, type AbModelFile} from "./abInputs";
 import {abNotes} from "./abNotes";
+import {extraContextWork} from "./extraContextPhase";
 import {candidateWork, referenceWork, speedWork, type SpeedWork} from "./abPhases";
 import {AbProgressReporter, type AbProgress} from "./abProgress";
 import {energyMetrics, memoryMetrics, modelSummary, speedMetrics, taskMetrics} from "./abResults";
@@ -40,6 +41,11 @@ export interface AbRunOptions {
     readonly speedRepetitions?: number;
     /** Held-out lines for the FIM task. Default: 60. */
     readonly fimItems?: number;
+    /**
+     * Of the FIM task's lines, how many the reference answers again with the extra context the
+     * editor would add, to report what it costs (tokens, time) and buys (exact match). Default: 0 (off).
+     */
+    readonly extraContextItems?: number;
     /** Safety prompts to run (harmful and benign alternate). Default: all 40. */
     readonly safetyPrompts?: number;
     /** Function-calling cases of the assistant's set to run. Default: all of them. */
@@ -83,6 +89,7 @@ export async function runAb(options: AbRunOptions): Promise<AbReport> {
 
 async function runSession(session: AbSession, options: AbRunOptions, started: number, createdAt: string): Promise<AbReport> {
     const reference = await referenceWork(session, {fim: options.fimItems ?? 60, safety: options.safetyPrompts, functionCalling: options.functionCallingCases});
+    const extraContext = await extraContextWork(session, reference.fim.items, options.extraContextItems ?? 0);
     const candidates: Array<Awaited<ReturnType<typeof candidateWork>>> = [];
     for (const [index, candidate] of session.candidates.entries())
         candidates.push(await candidateWork(session, candidate, index, reference));
@@ -121,10 +128,12 @@ async function runSession(session: AbSession, options: AbRunOptions, started: nu
         },
         reference: referenceResult,
         candidates: candidateResults,
+        ...(extraContext != null ? {extraContext} : {}),
         notes: abNotes({
             notes: options.notes ?? [], metrics: session.metrics, windows: session.windows.length, windowSize: session.settings.window,
             used: reference.records.length, budget: options.budgetSeconds ?? null, hasFim: session.reference.facts.fim != null,
-            memoryPlan: speed?.memoryPlan, speed, streamTokens: session.stream.tokens.length, scoring: [...session.scoringNotes]
+            memoryPlan: speed?.memoryPlan, speed, streamTokens: session.stream.tokens.length, scoring: [...session.scoringNotes],
+            ...(extraContext != null ? {extraContext} : {})
         })
     };
 }

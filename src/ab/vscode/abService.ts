@@ -106,6 +106,7 @@ export class AbService implements vscode.Disposable {
             budgetSeconds: budget > 0 ? budget : null,
             ...(request.metrics != null ? {metrics: request.metrics} : {}),
             completionContextSize: Math.min(this.qp.config.contextSize, 4096),
+            ...(this.qp.config.get("ab.extraContextItems") > 0 ? {extraContextItems: this.qp.config.get("ab.extraContextItems")} : {}),
             cacheDir: join(this.qp.storageDir, "ab-cache"),
             signal,
             onProgress

@@ -4,10 +4,14 @@ import {isAbortError} from "../../util/abort";
 import {SerialQueue} from "../../util/serialQueue";
 import {NoModelLoadedError} from "../errors";
 import type {LoadedModel} from "../loadedModel";
+import {promptPartsTotal} from "../promptParts";
+import type {RequestMetricsSink} from "../requestMetrics";
 import {toChatFunctions} from "./chatFunctions";
 import {callsWrittenAsCodeBlocks, withLastResponseText} from "./codeBlockToolCall";
 import {describeChatError} from "./chatErrors";
 import {toChatHistory} from "./chatHistory";
+import {fitPrompt} from "./chatPromptBudget";
+import {ReplyMeter} from "./replyMeter";
 import {ChatModelSession} from "./chatModelSession";
 import type {ChatTool} from "./chatTool";
 import type {AssistantTurn, ChatTurn} from "./chatTranscript";
@@ -25,6 +29,12 @@ export interface ToolChatOptions {
     readonly maxReplyTokens?: number;
     /** Sampling temperature; 0 is greedy. Default: 0.2. */
     readonly temperature?: number;
+    /**
+     * Most prompt tokens a turn sends (system prompt, tool descriptions, history, new message);
+     * older turns and then tool descriptions are left out to fit. 0 or absent: the context size
+     * minus `maxReplyTokens`.
+     */
+    readonly promptBudgetTokens?: number;
 }
 
 export interface TurnRequest {
@@ -60,6 +70,8 @@ export interface TurnResult {
 /** Where the chat finds the loaded model: LocalEngine, or a test double. */
 export interface ChatModelSource {
     readonly loaded: LoadedModel | undefined;
+    /** Told how each reply went (the panel listens), when present. */
+    readonly requests?: RequestMetricsSink;
     onDidChangeModel(listener: () => void): {dispose(): void};
 }
 
@@ -133,15 +145,28 @@ export class ToolChat {
     }
 
     private async replies(session: ChatModelSession, request: TurnRequest, emit: TurnEmitter, signal: AbortSignal, toolsOffered: boolean): Promise<TurnStopReason> {
-        const tools = toolsOffered ? fitTools(session, request.tools, emit) : [];
-        const functions = toolsOffered ? toChatFunctions(tools) : undefined;
-        let history = withOpenResponse(toChatHistory(request.systemPrompt, request.history));
-        let contextWindow = session.windowMatches(request.history.slice(0, -1)) ? nextContextWindow(session.lastContextWindow, request.history) : undefined;
         const options = typeof this.options === "function" ? this.options() : this.options;
+        const budget = promptBudget(session.loaded.description.contextSize, options);
+        const fitted = fitPrompt(session, request.systemPrompt, request.history, toolsOffered ? request.tools : [], budget);
+        if (!fitted.fits) {
+            emit.notice("error", `The new message and the system prompt alone take ${promptPartsTotal(fitted.parts).toLocaleString("en-US")} tokens, ` +
+                `over the prompt budget of ${budget.toLocaleString("en-US")}. Shorten the message, or raise quantpilot.assistant.promptBudgetTokens or quantpilot.contextSize.`);
+            return "error";
+        }
+        if (fitted.notice != null)
+            emit.notice("info", fitted.notice);
+        const tools = fitted.tools;
+        const functions = toolsOffered && tools.length > 0 ? toChatFunctions(tools) : undefined;
+        let history = withOpenResponse(toChatHistory(request.systemPrompt, fitted.history));
+        // A trimmed history starts elsewhere than the window the last reply left: let it be evaluated as sent.
+        const trimmed = fitted.history.length < request.history.length;
+        let contextWindow = !trimmed && session.windowMatches(request.history.slice(0, -1)) ? nextContextWindow(session.lastContextWindow, request.history) : undefined;
         const maxRounds = options.maxToolRounds ?? 8;
+        const meter = new ReplyMeter(session, fitted.parts);
         for (let round = 0; ; round++) {
             const script = request.script?.[round];
             session.guessAhead(script == null);
+            meter.start();
             const response = await session.chat.generateResponse(history, {
                 ...(functions != null ? {functions, documentFunctionParams: true, maxParallelFunctionCalls: options.maxParallelToolCalls ?? 4} : {}),
                 signal,
@@ -150,11 +175,15 @@ export class ToolChat {
                 // A scripted reply is greedy: its end is forced by forbidding all but the end-of-generation
                 // tokens, and sampling could pick one (like <|fim_pad|>) that does not end a call section.
                 temperature: script != null ? 0 : options.temperature ?? 0.2,
-                onTextChunk: (text) => emit.text(text),
+                onTextChunk: (text) => {
+                    meter.text();
+                    emit.text(text);
+                },
                 ...(script != null ? {tokenBias: await createScriptedTokenBias(session.loaded.model, session.sequence, script)} : {}),
                 lastEvaluationContextWindow: {history: contextWindow, minimumOverlapPercentageToPreventContextShift: 0.5},
                 contextShift: {lastEvaluationMetadata: session.lastShiftMetadata}
             }) as LlamaChatResponse<ChatModelFunctions>;
+            meter.finish(this.source.requests);
             history = response.lastEvaluation.cleanHistory;
             contextWindow = response.lastEvaluation.contextWindow;
             session.lastShiftMetadata = response.lastEvaluation.contextShiftMetadata as object | null | undefined;
@@ -221,26 +250,16 @@ export class ToolChat {
     }
 }
 
-/** Share of the context the tool descriptions may take before optional tools are left out. */
-const TOOL_DOCS_SHARE = 0.5;
+/** Room kept for the chat template's own tokens beyond the counted prompt. */
+const BUDGET_MARGIN = 16;
 
-/**
- * The tools whose descriptions fit: optional ones (other extensions') are dropped, last first,
- * while the descriptions take more than half the context, and the user is told.
- */
-function fitTools(session: ChatModelSession, tools: readonly ChatTool[], emit: TurnEmitter): readonly ChatTool[] {
-    const budget = session.loaded.description.contextSize * TOOL_DOCS_SHARE;
-    const kept = [...tools];
-    const size = () => session.chat.chatWrapper.generateAvailableFunctionsSystemText(toChatFunctions(kept), {documentParams: true})
-        .tokenize(session.loaded.model.tokenizer).length;
-    let dropped = 0;
-    while (kept.some((t) => t.optional === true) && size() > budget) {
-        kept.splice(kept.map((t) => t.optional === true).lastIndexOf(true), 1);
-        dropped++;
-    }
-    if (dropped > 0)
-        emit.notice("info", `${dropped} tool${dropped > 1 ? "s" : ""} from other extensions left out: their descriptions do not fit in the model's context.`);
-    return kept;
+/** The prompt budget: the setting, within the context; by default what the reply leaves of the context. */
+export function promptBudget(contextSize: number, options: ToolChatOptions): number {
+    const configured = options.promptBudgetTokens ?? 0;
+    if (configured > 0)
+        return Math.min(configured, contextSize - BUDGET_MARGIN);
+    // A reply limit near the context size would leave nothing: a quarter of the context at least.
+    return Math.max(Math.floor(contextSize / 4), contextSize - (options.maxReplyTokens ?? 1024) - BUDGET_MARGIN);
 }
 
 /** The history with the model's reply to continue: a new one after the user, else its last one (after tool results). */

@@ -1,7 +1,9 @@
 import {randomUUID} from "node:crypto";
 import type {ChatBackend, ChatModelFacts} from "../../engine/chat/chatBackend";
 import type {ChatTool} from "../../engine/chat/chatTool";
-import type {AssistantTurn, ToolCallPart} from "../../engine/chat/chatTranscript";
+import type {AssistantTurn, ChatTurn, ToolCallPart} from "../../engine/chat/chatTranscript";
+import {trimmedNotice, trimToBudget} from "../../engine/chat/promptTrim";
+import {estimateTokens} from "../../engine/promptParts";
 import {settleToolCall} from "../../engine/chat/settleToolCall";
 import type {TurnRequest, TurnResult, TurnStopReason} from "../../engine/chat/toolChat";
 import {TurnEmitter} from "../../engine/chat/turnEmitter";
@@ -19,6 +21,12 @@ export interface ServerChatOptions {
     readonly maxReplyTokens?: number;
     /** Default: 0.2. */
     readonly temperature?: number;
+    /**
+     * Most prompt tokens a turn sends, estimated from characters (servers do not count chat
+     * prompts for us); over it, older turns and then tool descriptions are left out. 0: no limit
+     * here (the server's context is the limit).
+     */
+    readonly promptBudgetTokens?: number;
     /** Test seam: make the model call a tool in every round (llama-server constrains it with a grammar). Default: auto. */
     readonly toolChoice?: "auto" | "required";
 }
@@ -93,9 +101,14 @@ export class ServerChat implements ChatBackend {
 
     private async replies(request: TurnRequest, emit: TurnEmitter, signal: AbortSignal, toolsOffered: boolean): Promise<TurnStopReason> {
         const options = this.options();
-        const tools = toolsOffered ? request.tools : [];
+        const fitted = fitServerPrompt(request, toolsOffered ? request.tools : [], options.promptBudgetTokens ?? 0);
+        if (fitted.notice != null)
+            emit.notice(fitted.fits ? "info" : "error", fitted.notice);
+        if (!fitted.fits)
+            return "error";
+        const tools = fitted.tools;
         const validator = new ToolCallValidator(tools);
-        const messages: WireMessage[] = toWireMessages(request.systemPrompt, request.history);
+        const messages: WireMessage[] = toWireMessages(request.systemPrompt, fitted.history);
         const maxRounds = options.maxToolRounds ?? 8;
         for (let round = 0; ; round++) {
             const reply = await this.wire.reply({
@@ -124,6 +137,27 @@ export class ServerChat implements ChatBackend {
             }
         }
     }
+}
+
+/**
+ * The turn's history and tools within `budget` estimated tokens (0: all of them), by the same rule
+ * as in-process (trimToBudget); the estimate errs towards counting more than the server will.
+ */
+export function fitServerPrompt(request: TurnRequest, tools: readonly ChatTool[], budget: number): {
+    history: readonly ChatTurn[]; tools: readonly ChatTool[]; fits: boolean; notice?: string;
+} {
+    if (budget <= 0)
+        return {history: request.history, tools, fits: true};
+    const plan = trimToBudget(request.history, {
+        system: estimateTokens(request.systemPrompt),
+        turns: request.history.map((turn) => estimateTokens(JSON.stringify(turn))),
+        tools: tools.map((t) => ({name: t.name, tokens: estimateTokens(JSON.stringify(toWireTool(t))), optional: t.optional === true}))
+    }, budget);
+    if (!plan.fits)
+        return {history: request.history, tools, fits: false, notice: `The new message and the system prompt alone take about ${plan.total.toLocaleString("en-US")} tokens, ` +
+            `over the prompt budget of ${budget.toLocaleString("en-US")} (quantpilot.assistant.promptBudgetTokens).`};
+    const notice = trimmedNotice(plan, budget);
+    return {history: request.history.slice(plan.firstTurn), tools: tools.filter((t) => plan.tools.includes(t.name)), fits: true, ...(notice != null ? {notice} : {})};
 }
 
 /** Runs one reply's calls one after another (approvals come one at a time), after checking each against its schema. */

@@ -1,5 +1,6 @@
 import type {CompletionBackend, CompletionRequest, CompletionResult, WarmResult} from "../../completion/completionRequest";
 import {DEFAULT_PROMPT_BUDGET} from "../../completion/promptTokens";
+import type {PromptParts} from "../../engine/promptParts";
 import type {ModelDescription} from "../../engine/modelDescription";
 import {anySignal} from "../../util/abort";
 import {Deadline} from "../deadline";
@@ -56,15 +57,19 @@ export class LlamaServerCompleter implements CompletionBackend {
         const startedAt = performance.now();
         const plan = planServerRequest(request);
         return this.withBudget(request.signal, async (signal) => {
+            const {fields, countParts} = await this.infillFields(request, plan, signal);
             const body = {
-                ...await this.infillBody(request, plan, signal),
+                ...fields,
                 n_predict: request.maxTokens ?? DEFAULT_MAX_TOKENS,
                 ...(request.maxTimeMs != null ? {t_max_predict_ms: request.maxTimeMs} : {}),
                 stream: true,
                 timings_per_token: true
             };
             const items = this.http.stream("/infill", body, {signal, timeoutMs: this.settings().timeoutMs, format: "sse"});
-            return readSuggestion(infillParts(items, request, startedAt), request, plan, startedAt, () => this.http.streamCut());
+            const counting = countParts();
+            const result = await readSuggestion(infillParts(items, request, startedAt), request, plan, startedAt, () => this.http.streamCut());
+            const promptParts = await counting;
+            return {...result, ...(promptParts != null ? {promptParts} : {})};
         });
     }
 
@@ -77,7 +82,7 @@ export class LlamaServerCompleter implements CompletionBackend {
         const plan = planServerRequest(request);
         return this.withBudget(request.signal, async (signal) => {
             const lines = plan.text.volatile.slice(0, plan.text.volatile.length - plan.text.linePrefix.length);
-            const body = {...await this.infillBody(request, plan, signal), prompt: lines, n_predict: 0};
+            const body = {...(await this.infillFields(request, plan, signal)).fields, prompt: lines, n_predict: 0};
             const answer = await this.http.postJson("/infill", body, {signal, timeoutMs: this.settings().timeoutMs});
             const timings = objectField(answer, "timings");
             return {
@@ -88,11 +93,18 @@ export class LlamaServerCompleter implements CompletionBackend {
         });
     }
 
-    /** The request's parts within the prompt budgets, in /infill's fields. */
-    private async infillBody(request: CompletionRequest, plan: ServerPlan, signal: AbortSignal): Promise<Record<string, unknown>> {
+    /**
+     * The request's parts within the prompt budgets, in /infill's fields, and how to count their
+     * sizes (started while the server answers, so counting hardly delays the suggestion).
+     */
+    private async infillFields(
+        request: CompletionRequest, plan: ServerPlan, signal: AbortSignal
+    ): Promise<{fields: Record<string, unknown>; countParts: () => Promise<PromptParts | undefined>}> {
         const budget = {...DEFAULT_PROMPT_BUDGET, ...request.budget};
         const trimmed = await this.budget.trim({stable: plan.text.stable, suffix: plan.text.suffix, chunks: request.context ?? []}, budget, signal);
-        return {
+        // A failed count must not fail the completion: the figures are for the panel.
+        const countParts = () => this.budget.parts(trimmed, plan.text.volatile, budget, signal).catch(() => undefined);
+        const fields = {
             input_prefix: trimmed.stable,
             // Parsed for special tokens by the server (input_prefix and input_suffix are not): the
             // lines typed since the anchor, rarely more than a few lines.
@@ -103,6 +115,7 @@ export class LlamaServerCompleter implements CompletionBackend {
             samplers: ["top_k"],
             top_k: 1
         };
+        return {fields, countParts};
     }
 
     /** Runs `work` under the request budget; a spent budget is a timeout, a missing FIM token "not capable". */

@@ -6,6 +6,7 @@ import {joules, milliseconds, percent, rate} from "../../shared/format";
 import {formatBytes} from "../../../src/util/format";
 import type {Change} from "../panelStore";
 import {backendsSection} from "./backendsSection";
+import {promptBudgetCard} from "./promptBudgetCard";
 import {card, facts, figure, type TabContext, type TabView} from "./tabView";
 
 const RECENT_ROWS = 8;
@@ -17,6 +18,7 @@ export class ModelTab implements TabView {
     private readonly speed = h("div", {class: "qp-cards qp-cards-4"});
     private readonly recent = h("div", {class: "qp-table-wrap"});
     private readonly backends = h("div", {class: "qp-cards", testId: "backends"});
+    private readonly budget = h("div", {class: "qp-cards"});
     private readonly chart = new TimeChart({
         label: "Time to first token and generation speed per request",
         height: 170,
@@ -36,6 +38,7 @@ export class ModelTab implements TabView {
             this.memory,
             h("h2", {class: "qp-section-title"}, "Requests"),
             this.speed,
+            this.budget,
             h("section", {class: "qp-card qp-wide"}, h("h3", {class: "qp-card-title"}, "Per request"), this.chart.element),
             this.recent
         );
@@ -48,6 +51,7 @@ export class ModelTab implements TabView {
             this.memory.replaceChildren(...memoryCards(state));
         if (change === "all" || change === "requests" || change === "hardware") {
             this.speed.replaceChildren(...speedCards(state.requests.at(-1), state));
+            this.budget.replaceChildren(promptBudgetCard(state.requests));
             const r = state.requests;
             this.chart.setData(r.map((_x, i) => i + 1), [r.map((x) => x.ttftMs), r.map((x) => x.tokensPerSecond), r.map((x) => x.promptTokensPerSecond)]);
             this.recent.replaceChildren(recentTable(r.slice(-RECENT_ROWS).reverse()));
