@@ -25,6 +25,7 @@ import {silentLogger} from "../src/util/logger";
 import {CACHE_DIR, REPO_ROOT} from "../test/helpers/paths";
 import {testModel} from "../test/helpers/testModels";
 import {generateEditTasks, type EditTask} from "./editTasks";
+import {measureLora} from "./lora";
 
 const {values} = parseArgs({
     options: {
@@ -37,7 +38,9 @@ const {values} = parseArgs({
         only: {type: "string"},
         /** Most tokens guessed per step (prompt lookup and draft). Default: the product's defaults. */
         "guess-tokens": {type: "string"},
-        json: {type: "boolean", default: false}
+        json: {type: "boolean", default: false},
+        /** Leave out the LoRA section (bench/lora.ts). */
+        "skip-lora": {type: "boolean", default: false}
     }
 });
 const threads = Number(values.threads);
@@ -163,8 +166,7 @@ async function main(): Promise<void> {
             ...summary(drafted.totals.get("none")!, drafted.totals.get("draftModel")!),
             promptLookupOnTarget: summary(drafted.totals.get("none")!, drafted.totals.get("promptLookup")!)
         },
-        // LoRA adapters are not built yet: nothing to measure.
-        lora: {loadMs: null, switchMs: null, abDone: false}
+        lora: values["skip-lora"] === true ? null : await measureLora({threads})
     };
     console.log(JSON.stringify(result));
 }

@@ -6,6 +6,8 @@ import {join} from "node:path";
 import type {LocalEngine} from "../../src/engine/localEngine";
 import {AdapterRejectedError} from "../../src/engine/lora/adapterRejectedError";
 import {ModelHost} from "../../src/engine/modelHost";
+import {runAb} from "../../src/ab/runner/abRun";
+import {pythonInventory} from "../../src/ab/corpus/texts/pythonInventory";
 import {newTestEngine, testRuntime, TEST_LOAD_OPTIONS} from "../helpers/engine";
 import {testAdapter, testModel, thirdPartyFixture} from "../helpers/testModels";
 
@@ -138,4 +140,26 @@ test("a llama adapter on the third-party llama model changes its output", {skip:
     await engine.setAdapters([]);
     assert.equal(await greedy(engine, "Once upon a time"), plain);
     await engine.dispose();
+});
+
+test("the A/B compares base with base + adapter like two quantization levels: KLD 0 at scale 0, clearly above at scale 1", async () => {
+    const report = await runAb({
+        referencePath: base, candidatePaths: [], runtime: testRuntime(), gpu: "cpu", threads: 1, window: 256, metrics: ["quality"], cacheDir: null,
+        texts: [{name: pythonInventory.name, text: pythonInventory.text, kind: "code"}], builtInCorpus: false, scoring: "in-process",
+        adapterCandidates: [{path: base, adapters: [{path: adapterA, scale: 0}]}, {path: base, adapters: [{path: adapterA, scale: 1}]}]
+    });
+    const [off, on] = report.candidates;
+    assert.equal(on!.model.fileName, "tiny-s1-f16.gguf + tiny-s1-f16-lora-s1-r4.gguf ×1");
+    assert.deepEqual(on!.model.adapters?.map((a) => a.scale), [1]);
+    assert.equal(off!.quality!.kld.mean, 0);
+    assert.ok(on!.quality!.kld.mean > 0.05, `KLD ${on!.quality!.kld.mean}`);
+    assert.ok(on!.quality!.sameTop1.rate < 1);
+});
+
+test("an A/B adapter candidate made for another architecture is refused before any model loads", async () => {
+    const llamaAdapter = await testAdapter(await testModel("llama-spm"), dir, 1);
+    await assert.rejects(runAb({
+        referencePath: base, candidatePaths: [], runtime: testRuntime(), gpu: "cpu", threads: 1, metrics: ["quality"], cacheDir: null,
+        adapterCandidates: [{path: base, adapters: [{path: llamaAdapter, scale: 1}]}]
+    }), /adapter made for llama, loaded model is qwen2/);
 });
