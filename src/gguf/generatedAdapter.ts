@@ -36,7 +36,8 @@ const DEFAULT_TARGETS = ["attn_q.weight", "attn_v.weight"];
  * changes the model's output measurably, which is what tests and benchmarks of adapter handling need.
  */
 export async function makeRandomAdapter(options: GeneratedAdapterOptions): Promise<GeneratedAdapterInfo> {
-    const header = await readGgufHeader(options.basePath, options.signal);
+    // Only names and shapes are needed: the tokenizer is counted, not kept.
+    const header = await readGgufHeader(options.basePath, options.signal, {maxKeptTokenizerItems: 0, maxKeptArrayItems: 0, timeLimitMs: 120_000});
     const architecture = metaString(header, "general.architecture");
     if (architecture == null)
         throw new Error(`${options.basePath} does not name its architecture`);

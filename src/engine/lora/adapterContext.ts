@@ -3,7 +3,7 @@ import type {LlamaContext, LlamaModel} from "node-llama-cpp";
 import {readGgufHeader} from "../../gguf/ggufReader";
 import {NotEnoughMemoryError} from "../errors";
 import {AdapterRejectedError} from "./adapterRejectedError";
-import {baseShapeOf, checkAdapterFile, type BaseModelShape} from "./adapterFile";
+import {BASE_SHAPE_READ_LIMITS, baseShapeOf, checkAdapterFile, type BaseModelShape} from "./adapterFile";
 import {adapterBytesToAdd, noteAdaptersHeld} from "./adapterMemory";
 import {scaleProblem, type ActiveAdapter, type AdapterRequest} from "./adapterRequest";
 
@@ -13,7 +13,7 @@ const baseShapes = new WeakMap<LlamaModel, Promise<BaseModelShape>>();
 function baseShape(model: LlamaModel, path: string, signal: AbortSignal | undefined): Promise<BaseModelShape> {
     let shape = baseShapes.get(model);
     if (shape == null) {
-        shape = readGgufHeader(path, signal).then(baseShapeOf);
+        shape = readGgufHeader(path, signal, BASE_SHAPE_READ_LIMITS).then(baseShapeOf);
         shape.catch(() => baseShapes.delete(model));
         baseShapes.set(model, shape);
     }

@@ -26,6 +26,12 @@ export interface AdapterFacts {
 /** llama.cpp 's `ggml_mul_mat` path for LoRA hits a GGML_ASSERT on NVFP4 feed-forward weights. */
 const GGML_TYPE_NVFP4 = 40;
 
+/**
+ * How the base model's header is read for its shapes: the tokenizer is counted, not kept, and the
+ * time limit is generous, since llama.cpp has already loaded (and the guard checked) this file.
+ */
+export const BASE_SHAPE_READ_LIMITS = {maxKeptTokenizerItems: 0, maxKeptArrayItems: 0, timeLimitMs: 120_000};
+
 /** The base model's adaptable shape, from its GGUF header. */
 export function baseShapeOf(header: GgufHeader): BaseModelShape {
     return {

@@ -36,3 +36,27 @@ export function parseAdapterArgument(argument: string): AdapterRequest {
 export function describeAdapters(adapters: readonly {readonly fileName: string; readonly scale: number}[]): string {
     return adapters.map((a) => `${a.fileName} ×${a.scale}`).join(", ");
 }
+
+/** Why a `quantpilot.lora.adapters` value is not a list of {path, scale}; undefined when it is. */
+export function adapterListProblem(raw: unknown): string | undefined {
+    if (!Array.isArray(raw))
+        return "is not a list of {\"path\", \"scale\"} objects";
+    for (const [i, item] of raw.entries()) {
+        const entry = item as {path?: unknown; scale?: unknown} | null;
+        if (entry == null || typeof entry !== "object" || typeof entry.path !== "string" || entry.path.trim() === "")
+            return `has an entry ${i + 1} without a "path"`;
+        if (entry.scale !== undefined && (typeof entry.scale !== "number" || scaleProblem(entry.scale) != null))
+            return `has an entry ${i + 1} whose "scale" is not a number in -${MAX_ADAPTER_SCALE}..${MAX_ADAPTER_SCALE}`;
+    }
+    return undefined;
+}
+
+/** The setting's entries as requests: paths trimmed, a missing scale is 1. */
+export function adapterRequests(entries: readonly {readonly path: string; readonly scale?: number}[]): AdapterRequest[] {
+    return entries.map((e) => ({path: e.path.trim(), scale: e.scale ?? 1}));
+}
+
+/** Same adapters, same order, same scales. */
+export function sameAdapters(a: readonly AdapterRequest[], b: readonly AdapterRequest[]): boolean {
+    return a.length === b.length && a.every((x, i) => x.path === b[i]!.path && x.scale === b[i]!.scale);
+}
