@@ -44,7 +44,8 @@ export class LoraAdapters {
         try {
             await this.models.setAdapters(requests);
         } catch (err) {
-            await reportUserActionError(this.log, what, err);
+            // Not awaited: the notification stays until dismissed, and the panel must not wait for that.
+            void reportUserActionError(this.log, what, err);
             return false;
         }
         this.remember(requests);

@@ -58,6 +58,11 @@ async function loraCard(): Promise<Frame> {
     return frame;
 }
 
+/** The card takes one change at a time: its buttons are disabled until the last one has settled. */
+async function settled(frame: Frame): Promise<void> {
+    await waitFor(async () => await frame.locator("[data-testid=lora-busy]").count() === 0, "the adapter change to settle");
+}
+
 async function activeText(frame: Frame): Promise<string> {
     return (await frame.locator("[data-testid=lora-active]").textContent()) ?? "";
 }
@@ -71,6 +76,7 @@ test("an adapter is switched from the panel: the card and the status bar say so;
     await frame.locator("[data-testid='lora-use-lora-b.gguf']").click();
     await waitFor(async () => (await activeText(frame)).includes("lora-b.gguf ×1") && !(await activeText(frame)).includes("lora-a"), "lora-b applied in the card");
     await waitFor(async () => (await statusBar()).includes("+ lora-b ×1"), "lora-b in the status bar");
+    await settled(frame);
     await session.screenshot(join(RESULTS_DIR, "e2e", "lora-switched.png"));
 
     await frame.locator("[data-testid='lora-use-lora-llama.gguf']").click();
@@ -78,6 +84,7 @@ test("an adapter is switched from the panel: the card and the status bar say so;
         "the refusal's reason in the card");
     assert.match(await activeText(frame), /lora-b\.gguf ×1/, "the model keeps serving with the adapter it had");
     assert.match(await statusBar(), /\+ lora-b ×1/);
+    await settled(frame);
 
     await frame.locator("[data-testid=lora-unload-all]").click();
     await waitFor(async () => (await activeText(frame)).includes("None"), "no adapter in the card");
