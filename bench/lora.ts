@@ -93,6 +93,9 @@ export async function measureLora(options: LoraBenchOptions): Promise<LoraBenchR
     const b: AdapterRequest = {path: await adapter(2), scale: 1};
     const repeats = options.repeats ?? 3;
     const runtime = new LlamaRuntime(silentLogger);
+    // The A/B first, before this process has loaded anything: it loads the model twice (reference,
+    // then base + adapter). abDone reports whether it finished; the error when it did not.
+    const ab = await abOfAdapter(model, a, runtime, options);
     const engine = new LocalEngine(runtime, silentLogger);
     const loadOptions = {gpu: "cpu" as const, threads: options.threads, contextSize: 2048};
     try {
@@ -108,7 +111,6 @@ export async function measureLora(options: LoraBenchOptions): Promise<LoraBenchR
             switches.push(await timed(() => engine.setAdapters([b])));
             reloads.push(await timed(() => engine.load(model, loadOptions)));
         }
-        const ab = await abOfAdapter(model, a, runtime, options);
         return {
             model: name, weights: real != null ? "real" : "generated", adapters: "random-weight", adapterBytes,
             loadMs: round(median(loads)), firstLoadMs: round(firstLoadMs), switchMs: round(median(switches)), reloadMs: round(median(reloads)),
@@ -126,7 +128,7 @@ async function abOfAdapter(model: string, adapter: AdapterRequest, runtime: Llam
     try {
         const report = await runAb({
             referencePath: model, candidatePaths: [], adapterCandidates: [{path: model, adapters: [adapter]}],
-            runtime, gpu: "cpu", threads: options.threads, window: 256, metrics: ["quality"], cacheDir: null,
+            runtime, gpu: "auto", threads: options.threads, window: 256, metrics: ["quality"], cacheDir: null,
             budgetSeconds: options.abBudgetSeconds ?? 60
         });
         const quality = report.candidates[0]?.quality;
