@@ -26,6 +26,7 @@ import {CACHE_DIR, REPO_ROOT} from "../test/helpers/paths";
 import {testModel} from "../test/helpers/testModels";
 import {generateEditTasks, type EditTask} from "./editTasks";
 import {addProfileTotals, emptyProfileTotals, profileSteps, profileSummary, type ProfileTotals, type StepProfile} from "./stepProfile";
+import {measureLora} from "./lora";
 
 const {values} = parseArgs({
     options: {
@@ -40,7 +41,9 @@ const {values} = parseArgs({
         "guess-tokens": {type: "string"},
         /** Also prompt lookup on the draft pair's target (a third run per task). */
         "lookup-on-target": {type: "boolean", default: false},
-        json: {type: "boolean", default: false}
+        json: {type: "boolean", default: false},
+        /** Leave out the LoRA section (bench/lora.ts). */
+        "skip-lora": {type: "boolean", default: false}
     }
 });
 const threads = Number(values.threads);
@@ -201,8 +204,7 @@ async function main(): Promise<void> {
                 allStepsMs: Math.round([...drafted.draftProfile.bySize.values()].reduce((sum, t) => sum + t.decodeMs, 0))},
             promptLookupOnTarget: drafted.totals.has("promptLookup") ? summary(drafted.totals.get("none")!, drafted.totals.get("promptLookup")!) : null
         },
-        // LoRA adapters are not built yet: nothing to measure.
-        lora: {loadMs: null, switchMs: null, abDone: false}
+        lora: values["skip-lora"] === true ? null : await measureLora({threads})
     };
     console.log(JSON.stringify(result));
 }

@@ -39,7 +39,9 @@ const COMMANDS: Record<string, Handler> = {
     "quantpilot.models.load": (qp, node) => qp.modelManagement.load(node as ModelNode | undefined),
     "quantpilot.models.reveal": (qp, node) => qp.modelManagement.reveal(node as ModelNode | undefined),
     "quantpilot.models.delete": (qp, node) => qp.modelManagement.delete(node as ModelNode | undefined),
-    "quantpilot.servers.setApiKey": (qp) => qp.servers.setApiKey()
+    "quantpilot.servers.setApiKey": (qp) => qp.servers.setApiKey(),
+    "quantpilot.loadLoraAdapter": (qp) => qp.lora.loadFromPicker(),
+    "quantpilot.unloadLoraAdapters": (qp) => qp.lora.unload()
 };
 
 export function registerCommands(qp: QuantPilot): vscode.Disposable[] {
@@ -103,6 +105,7 @@ async function showMenu(qp: QuantPilot): Promise<void> {
         {label: `$(beaker) ${DEMO_MODEL_LABEL}`, command: "quantpilot.createDemoModel"},
         {label: qp.config.completionsEnabled ? "$(debug-pause) Turn Inline Completions Off" : "$(play) Turn Inline Completions On",
             command: "quantpilot.toggleInlineCompletions"},
+        {label: "$(layers) Load LoRA Adapter…", command: "quantpilot.loadLoraAdapter"},
         {label: "$(refresh) Reload Model", command: "quantpilot.reloadModel"},
         {label: "$(output) Show Log", command: "quantpilot.showLog"}
     ];

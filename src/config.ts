@@ -2,6 +2,7 @@ import * as vscode from "vscode";
 import type {EngineBuildSetting, GpuSetting} from "./engine/engineSettings";
 import {checkSetting, RELOAD_KEYS, SETTINGS, type SettingKey, type SettingValue} from "./settings/settingsSchema";
 import type {SpeculationOptions} from "./engine/speculative/speculation";
+import {adapterRequests, type AdapterRequest} from "./engine/lora/adapterRequest";
 
 const SECTION = "quantpilot";
 
@@ -79,6 +80,15 @@ export class Config {
     get speculation(): SpeculationOptions {
         const draftModelPath = this.get("speculative.draftModelPath");
         return {mode: this.get("speculative.mode"), ...(draftModelPath !== "" ? {draftModelPath} : {})};
+    }
+
+    /** `quantpilot.lora.adapters`: LoRA adapters on the loaded model, in stacking order. */
+    get loraAdapters(): AdapterRequest[] {
+        return adapterRequests(this.get("lora.adapters"));
+    }
+
+    async setLoraAdapters(adapters: readonly AdapterRequest[]): Promise<void> {
+        await vscode.workspace.getConfiguration(SECTION).update("lora.adapters", adapters.map((a) => ({path: a.path, scale: a.scale})), vscode.ConfigurationTarget.Global);
     }
 
     get completionsEnabled(): boolean {

@@ -18,6 +18,7 @@ import {ModelManagement} from "./models/modelManagement";
 import type {ModelServices} from "./models/modelServices";
 import {DEMO_MODEL_LABEL, firstRunOffer, useStarterModel} from "./models/starterOffer";
 import {StatusBar} from "./models/statusBar";
+import {LoraAdapters} from "./models/loraAdapters";
 import {PanelHost} from "./panel/panelHost";
 import {LocalChatBackend} from "./engine/chat/localChatBackend";
 import {ServerJobs} from "./servers/vscode/serverJobs";
@@ -38,6 +39,8 @@ export class QuantPilot implements vscode.Disposable {
     readonly threads: ThreadTuning;
     /** The one owner of "which model is loaded"; commands load and unload through it. */
     readonly models: ModelController;
+    /** LoRA adapters on the loaded model: commands, panel and the setting change them through `models`. */
+    readonly lora: LoraAdapters;
     readonly completions: QuantPilotInlineProvider;
     /** Which server (or this process) runs completions and the assistant. */
     readonly servers: ServerJobs;
@@ -60,6 +63,7 @@ export class QuantPilot implements vscode.Disposable {
         }), log, this.storageDir);
         const host = new ModelHost(this.engine, (path) => this.loadOptions(path));
         this.models = new ModelController(host, this.config, log);
+        this.lora = new LoraAdapters(this.models, this.config, log);
         // One in-process chat for the assistant and the language model API: one context on the model, not two.
         // Settings are read at every turn, as the server backends read them.
         const localChat = new LocalChatBackend(this.engine, () => readAssistantSettings(this.config));
@@ -75,7 +79,7 @@ export class QuantPilot implements vscode.Disposable {
         this.modelServices = {models: this.models, config: this.config, runtime: this.runtime, log, storageDir: this.storageDir};
         this.modelManagement = new ModelManagement(this.modelServices);
         this.ab = new AbService(this.modelServices);
-        this.panel = new PanelHost({...this.modelServices, engine: this.engine, ab: this.ab, servers: this.servers});
+        this.panel = new PanelHost({...this.modelServices, engine: this.engine, ab: this.ab, servers: this.servers, lora: this.lora});
         this.disposables.push(
             this.statusBar,
             this.threads,
@@ -108,6 +112,8 @@ export class QuantPilot implements vscode.Disposable {
 
     async start(): Promise<void> {
         this.config.checkAll();
+        // Before the load: the host applies the adapters as the model comes up.
+        await this.lora.followSettings();
         if (this.config.modelPath === "") {
             this.refreshStatus();
             await this.offerFirstModel();
@@ -156,6 +162,8 @@ export class QuantPilot implements vscode.Disposable {
         this.runtime.setEngineBuild(this.config.engineBuild);
         if (Config.needsReload(event) && !this.onlySavedLoadedModel(event))
             void this.models.loadFromSettings(true);
+        else if (Config.affects(event, "lora.adapters"))
+            void this.lora.followSettings();
         this.refreshStatus();
     }
 

@@ -1,5 +1,6 @@
 import {formatBytes} from "../util/format";
 import {ModelRejectedError} from "./guard/modelRejectedError";
+import {AdapterRejectedError} from "./lora/adapterRejectedError";
 
 /**
  * Errors the engine throws on purpose. Each message is written for the person using the editor:
@@ -52,5 +53,5 @@ export class ModelNotCapableError extends Error {
 export function isUserFacingEngineError(err: unknown): err is Error {
     return err instanceof ModelFileError || err instanceof UnsupportedModelError || err instanceof ModelRejectedError ||
         err instanceof NotEnoughMemoryError || err instanceof ModelLoadError ||
-        err instanceof NoModelLoadedError || err instanceof ModelNotCapableError;
+        err instanceof NoModelLoadedError || err instanceof ModelNotCapableError || err instanceof AdapterRejectedError;
 }

@@ -21,7 +21,7 @@ export class LoadedModel implements TextModel {
     private vocabularyFacts: ModelVocabulary | undefined;
 
     constructor(
-        readonly description: ModelDescription,
+        private facts: ModelDescription,
         readonly model: LlamaModel,
         private readonly context: LlamaContext,
         readonly speculation?: LoadedSpeculation
@@ -36,6 +36,15 @@ export class LoadedModel implements TextModel {
             generate: (prompt, options) => generateFromTokens(sequence, prompt, {predictor: defaultPredictor, ...options}, predictor),
             likelyFirstTokens: (prompt, count, exclude, options) => likelyFirstTokens(sequence, prompt, count, exclude, options, predictor)
         };
+    }
+
+    get description(): ModelDescription {
+        return this.facts;
+    }
+
+    /** Says why adapters asked for at load were left out (the model serves without them). */
+    noteAdapterNotice(notice: string): void {
+        this.facts = {...this.facts, adapterNotice: notice};
     }
 
     /** What guesses ahead for requests that do not choose. */
@@ -87,12 +96,22 @@ export class LoadedModel implements TextModel {
     async dispose(): Promise<void> {
         if (this.disposed)
             return;
-        this.lifetime.abort();
-        await this.queue.idle();
-        await this.context.dispose();
+        await this.retireContext();
         if (this.speculation?.draft != null)
             await disposeDraftModel(this.speculation.draft);
         await this.model.dispose();
+    }
+
+    /**
+     * Stops in-flight work and frees the context only: the weights (and the draft model) now serve
+     * through a successor made over the same `LlamaModel` (a change of LoRA adapters).
+     */
+    async retireContext(): Promise<void> {
+        if (this.disposed)
+            return;
+        this.lifetime.abort();
+        await this.queue.idle();
+        await this.context.dispose();
     }
 }
 

@@ -3,7 +3,7 @@ import type {Llama, LlamaContext, LlamaModel} from "node-llama-cpp";
 import type {Logger} from "../util/logger";
 import {abortError, anySignal, isAbortError} from "../util/abort";
 import type {ModelDescription} from "./modelDescription";
-import {ModelLoadError, NotEnoughMemoryError, isUserFacingEngineError} from "./errors";
+import {ModelLoadError, NoModelLoadedError, NotEnoughMemoryError, isUserFacingEngineError} from "./errors";
 import {LoadedModel} from "./loadedModel";
 import type {LlamaRuntime} from "./llamaRuntime";
 import type {GpuSetting} from "./engineSettings";
@@ -17,6 +17,8 @@ import {RequestMetricsSink} from "./requestMetrics";
 import {useServingThreads} from "../threads/applyThreads";
 import {loadSpeculation} from "./speculative/loadSpeculation";
 import type {SpeculationOptions} from "./speculative/speculation";
+import type {AdapterRequest} from "./lora/adapterRequest";
+import {withAdapters} from "./lora/adapterSwitch";
 
 export interface LoadOptions {
     readonly gpu: GpuSetting;
@@ -28,6 +30,11 @@ export interface LoadOptions {
     readonly contextSize: number;
     /** Speculative decoding. Default: off (no predictor on the sequence). */
     readonly speculation?: SpeculationOptions;
+    /**
+     * LoRA adapters to apply once the weights are loaded. Default: none. One that cannot be used is
+     * left out (the model serves without it; `adapterNotice` says why).
+     */
+    readonly adapters?: readonly AdapterRequest[];
 }
 
 export interface LoadProgress {
@@ -43,6 +50,11 @@ export interface ModelLoader {
     readonly model: ModelDescription | undefined;
     load(path: string, options: LoadOptions, progress?: LoadProgress): Promise<ModelDescription>;
     unload(): Promise<void>;
+    /**
+     * Applies these LoRA adapters (empty: none) to the loaded model without reloading its weights.
+     * Throws the first refusal; the model keeps serving as it was.
+     */
+    setAdapters(requests: readonly AdapterRequest[], signal?: AbortSignal): Promise<ModelDescription>;
     onDidChangeModel(listener: ModelListener): {dispose(): void};
 }
 
@@ -66,6 +78,10 @@ export interface LocalEngineOptions {
  */
 export class LocalEngine implements ModelLoader {
     private active: LoadedModel | undefined;
+    /** How the active model was loaded: its successor after an adapter change guesses ahead the same way. */
+    private activeOptions: LoadOptions | undefined;
+    /** Adapter changes run one after another, each on the model the previous one left. */
+    private adapterChanges: Promise<unknown> = Promise.resolve();
     private readonly listeners = new Set<ModelListener>();
     /** How each request to the loaded model went, for the panel. */
     readonly requests = new RequestMetricsSink();
@@ -107,6 +123,7 @@ export class LocalEngine implements ModelLoader {
         const llama = await backend;
         const startedAt = performance.now();
         const freeRamBytes = await this.checkFits(llama, headerFacts, options.contextSize, gates);
+        // (Adapter weights are checked against what is left once the model is in: adaptAtLoad.)
         progress.signal?.throwIfAborted();
         const model = await this.loadWeights(llama, headerFacts, progress, gates);
         let next: LoadedModel;
@@ -116,6 +133,8 @@ export class LocalEngine implements ModelLoader {
             await model.dispose();
             throw err;
         }
+        if (options.adapters != null && options.adapters.length > 0)
+            next = await this.adaptAtLoad(next, options, freeRamBytes, progress.signal);
         if (progress.signal?.aborted === true) {
             // Cancelled or superseded while the context was made: the new model never serves.
             await next.dispose();
@@ -123,6 +142,7 @@ export class LocalEngine implements ModelLoader {
         }
         const previous = this.active;
         this.active = next;
+        this.activeOptions = options;
         this.log.info(`Loaded ${describeForLog(next.description)}`);
         this.emit();
         await this.retire(previous, llama);
@@ -137,11 +157,18 @@ export class LocalEngine implements ModelLoader {
         prepareModelProbe({gpu, engineBuild: this.runtime.engineBuildSetting, log: this.log});
     }
 
+    async setAdapters(requests: readonly AdapterRequest[], signal?: AbortSignal): Promise<ModelDescription> {
+        const change = this.adapterChanges.then(() => this.changeAdapters(requests, signal));
+        this.adapterChanges = change.catch(() => undefined);
+        return change;
+    }
+
     async unload(): Promise<void> {
         const previous = this.active;
         if (previous == null)
             return;
         this.active = undefined;
+        this.activeOptions = undefined;
         this.emit();
         await previous.dispose();
         await releaseFreedMemory();
@@ -251,6 +278,51 @@ export class LocalEngine implements ModelLoader {
             return await model.createContext({contextSize, threads: options.threads, sequences: 1});
         } catch (err) {
             throw translateLoadError((await gates.weights).path, err, undefined);
+        }
+    }
+
+    /** Swaps in a successor over the same weights with other adapters; the current one serves until then. */
+    private async changeAdapters(requests: readonly AdapterRequest[], signal: AbortSignal | undefined): Promise<ModelDescription> {
+        const current = this.active;
+        if (current == null)
+            throw new NoModelLoadedError();
+        const startedAt = performance.now();
+        const next = await withAdapters(current, {
+            requests, freeRamBytes: this.freeMemory(),
+            ...(this.activeOptions?.speculation != null ? {speculation: this.activeOptions.speculation} : {}),
+            ...(signal != null ? {signal} : {})
+        });
+        if (this.active !== current || signal?.aborted === true) {
+            // The model was replaced or unloaded meanwhile: this change has nothing left to apply to.
+            await next.retireContext();
+            throw signal?.reason ?? abortError();
+        }
+        this.active = next;
+        this.emit();
+        await current.retireContext();
+        const names = next.description.adapters?.map((a) => `${a.fileName} ×${a.scale}`).join(", ") ?? "none";
+        this.log.info(`LoRA adapters on ${next.description.fileName}: ${names} (${Math.round(performance.now() - startedAt)} ms, weights not reloaded)`);
+        return next.description;
+    }
+
+    /** The adapters asked for at load, applied to the new model; one that cannot be is left out with a notice. */
+    private async adaptAtLoad(loaded: LoadedModel, options: LoadOptions, freeRamBytes: number, signal: AbortSignal | undefined): Promise<LoadedModel> {
+        try {
+            const next = await withAdapters(loaded, {
+                requests: options.adapters ?? [], freeRamBytes: Math.max(0, freeRamBytes - loaded.model.size),
+                ...(options.speculation != null ? {speculation: options.speculation} : {}),
+                ...(signal != null ? {signal} : {})
+            });
+            await loaded.retireContext();
+            return next;
+        } catch (err) {
+            if (signal?.aborted === true || !isUserFacingEngineError(err)) {
+                await loaded.dispose();
+                throw err;
+            }
+            this.log.warn(`${loaded.description.fileName} serves without LoRA adapters: ${err.message}`);
+            loaded.noteAdapterNotice(err.message);
+            return loaded;
         }
     }
 

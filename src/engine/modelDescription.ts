@@ -1,5 +1,6 @@
 import type {ModelFileFacts} from "./modelFile";
 import type {SpeculationDescription} from "./speculative/speculation";
+import type {ActiveAdapter} from "./lora/adapterRequest";
 
 /** What is loaded and how it runs: everything the status bar, the panel and `inspect` show. */
 export interface ModelDescription extends ModelFileFacts {
@@ -15,6 +16,10 @@ export interface ModelDescription extends ModelFileFacts {
     readonly loadMs: number;
     /** Speculative decoding as loaded; absent when the load did not set it up. */
     readonly speculation?: SpeculationDescription;
+    /** LoRA adapters applied to the weights, in the order they stack; absent or empty: none. */
+    readonly adapters?: readonly ActiveAdapter[];
+    /** Why adapters asked for at load were not applied (the model serves without them). */
+    readonly adapterNotice?: string;
 }
 
 export interface RuntimeDescription {

@@ -1,6 +1,7 @@
 import {isAbortError} from "../util/abort";
 import type {LoadOptions, ModelLoader} from "./localEngine";
 import type {ModelDescription} from "./modelDescription";
+import type {AdapterRequest} from "./lora/adapterRequest";
 
 export type ModelState =
     | {readonly kind: "none"}
@@ -31,6 +32,9 @@ export class ModelHost {
     private readonly subscription: {dispose(): void};
     private pending: {readonly path: string; readonly controller: AbortController} | undefined;
     private failure: LoadFailure | undefined;
+    /** The LoRA adapters the user wants: applied now, and carried to every model loaded next. */
+    private wanted: readonly AdapterRequest[] = [];
+    private adapterProblem: string | undefined;
 
     constructor(
         private readonly loader: ModelLoader,
@@ -61,6 +65,43 @@ export class ModelHost {
         return this.failure;
     }
 
+    /** The adapters asked for (the loaded model's description says which are applied). */
+    get wantedAdapters(): readonly AdapterRequest[] {
+        return this.wanted;
+    }
+
+    /** Why the newest adapter change was refused, kept until one succeeds. */
+    get adapterFailure(): string | undefined {
+        return this.adapterProblem;
+    }
+
+    /**
+     * Applies these LoRA adapters (empty: none) to the loaded model without reloading it, and
+     * carries them to models loaded later (a quantization switch keeps them: adapters apply at run
+     * time, so they stay valid for the same base shapes). With no model loaded they are only kept.
+     * A refusal throws; the model keeps serving with the adapters it had.
+     */
+    async setAdapters(requests: readonly AdapterRequest[], signal?: AbortSignal): Promise<ModelDescription | undefined> {
+        if (this.loader.model == null) {
+            this.wanted = [...requests];
+            this.adapterProblem = undefined;
+            this.changed();
+            return undefined;
+        }
+        try {
+            const model = await this.loader.setAdapters(requests, signal);
+            this.wanted = [...requests];
+            this.adapterProblem = undefined;
+            return model;
+        } catch (err) {
+            if (!isAbortError(err))
+                this.adapterProblem = err instanceof Error ? err.message : String(err);
+            throw err;
+        } finally {
+            this.changed();
+        }
+    }
+
     onDidChangeState(listener: (state: ModelState) => void): {dispose(): void} {
         this.listeners.add(listener);
         return {dispose: () => this.listeners.delete(listener)};
@@ -79,7 +120,8 @@ export class ModelHost {
         this.changed();
         const signal = options.signal != null ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
         try {
-            const model = await this.loader.load(path, await this.loadOptions(path), {
+            const loadOptions = {...await this.loadOptions(path), adapters: this.wanted};
+            const model = await this.loader.load(path, loadOptions, {
                 signal, ...(options.onProgress != null ? {onProgress: options.onProgress} : {})
             });
             this.failure = undefined;

@@ -1,5 +1,6 @@
 import {ggmlTypeInfo} from "../gguf/ggmlTypes";
 import type {LoadedModel} from "./loadedModel";
+import {adapterBytesHeld} from "./lora/adapterMemory";
 
 /** Where the loaded model's memory goes, and how full its context is. Bytes unless named otherwise. */
 export interface ModelMemory {
@@ -20,6 +21,8 @@ export interface ModelMemory {
     readonly vram: {readonly totalBytes: number; readonly usedBytes: number; readonly freeBytes: number} | null;
     /** The speculative-decoding draft model beside it (weights and context), when one is loaded. */
     readonly draft?: {readonly fileName: string; readonly bytes: number};
+    /** LoRA adapter weights the model holds (active or not: they are freed with the model). */
+    readonly adapters?: {readonly bytes: number};
 }
 
 /** Reads the figures; cheap (no evaluation), safe to call every sampling tick. */
@@ -40,7 +43,8 @@ export async function readModelMemory(loaded: LoadedModel): Promise<ModelMemory>
         contextSize: context.contextSize,
         contextTokens: loaded.contextTokens,
         vram: vram == null ? null : {totalBytes: vram.total, usedBytes: vram.used, freeBytes: vram.free},
-        ...draftMemory(loaded)
+        ...draftMemory(loaded),
+        ...(adapterBytesHeld(model) > 0 ? {adapters: {bytes: adapterBytesHeld(model)}} : {})
     };
 }
 

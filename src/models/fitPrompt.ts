@@ -7,7 +7,9 @@ import type {ModelServices} from "./modelServices";
 export async function fitFor(services: ModelServices, path: string): Promise<FitEstimate | undefined> {
     try {
         const llama = await services.runtime.get(services.config.gpu);
-        return await estimateFit(llama, path, {contextSize: services.config.contextSize});
+        // Adapters go with the model to the next load (ModelHost carries them), so they count in its fit.
+        const adapterBytes = (services.models.model?.adapters ?? []).reduce((sum, a) => sum + a.tensorBytes, 0);
+        return await estimateFit(llama, path, {contextSize: services.config.contextSize, adapterBytes});
     } catch (err) {
         services.log.debug(`Could not estimate the memory ${basename(path)} needs: ${(err as Error).message}`);
         return undefined;

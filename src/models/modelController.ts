@@ -7,6 +7,7 @@ import {reportUserActionError} from "../vscodeUtil/errors";
 import type {Logger} from "../util/logger";
 import {isAbortError} from "../util/abort";
 import {pollForDeletion, type DeletionWatch} from "./deletionWatch";
+import type {AdapterRequest} from "../engine/lora/adapterRequest";
 
 /**
  * The VS Code face of the model host: loads with a cancellable progress notification, reports
@@ -67,6 +68,20 @@ export class ModelController implements vscode.Disposable {
                 this.log.error(`Loading ${path}: ${err instanceof Error ? err.message : String(err)}`);
             return undefined;
         }
+    }
+
+    /** The LoRA adapters asked for, and why the newest change was refused (if it was). */
+    get adapters(): {readonly wanted: readonly AdapterRequest[]; readonly failure: string | undefined} {
+        return {wanted: this.host.wantedAdapters, failure: this.host.adapterFailure};
+    }
+
+    /**
+     * Applies LoRA adapters (empty: none) through the host, with a progress notification. Throws
+     * the refusal (the model keeps serving as it was); the caller reports it.
+     */
+    async setAdapters(requests: readonly AdapterRequest[]): Promise<ModelDescription | undefined> {
+        const title = requests.length === 0 ? "QuantPilot: unloading LoRA adapters" : `QuantPilot: applying ${requests.map((r) => shortName(r.path)).join(", ")}`;
+        return await vscode.window.withProgress({location: vscode.ProgressLocation.Window, title}, () => this.host.setAdapters(requests));
     }
 
     /** Frees the model now (the settings still name it, so the next start loads it again). */

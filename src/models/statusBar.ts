@@ -28,12 +28,16 @@ export class StatusBar implements vscode.Disposable {
                 const m = state.model;
                 const quant = m.fileType ?? `${m.bitsPerWeight.toFixed(1)} bpw`;
                 const where = m.runtime.gpu === false ? "CPU" : `${m.runtime.gpu.toUpperCase()}`;
-                this.show(`$(hubot) ${baseName(m.fileName)} · ${quant}${off}`, [
+                const adapters = m.adapters ?? [];
+                const lora = adapters.length === 0 ? "" : ` + ${adapters.map((a) => `${baseName(a.fileName)} ×${a.scale}`).join(" + ")}`;
+                this.show(`$(hubot) ${baseName(m.fileName)} · ${quant}${lora}${off}`, [
                     `${m.name ?? m.fileName}`,
                     `${m.architecture}, ${quant} (${m.bitsPerWeight.toFixed(2)} bits/weight), context ${m.contextSize}`,
                     `${where}, ${m.runtime.threads} threads, ${m.runtime.build} engine`,
                     `Completions: ${m.hasFim ? (completionsEnabled ? "on" : "off") : "unavailable (no FIM tokens)"}`,
                     `Tools: ${m.supportsTools ? "yes" : "no"}`,
+                    ...(adapters.length > 0 ? [`LoRA adapters: ${adapters.map((a) => `${a.fileName} ×${a.scale}`).join(", ")} (weights not reloaded)`] : []),
+                    ...(m.adapterNotice != null ? [`LoRA adapters left out: ${m.adapterNotice}`] : []),
                     ...(this.lastCompletion != null ? [`Last completion: ${this.lastCompletion}`] : [])
                 ].join("\n"));
                 break;

@@ -50,7 +50,11 @@ export async function switchTo(services: ModelServices, path: string, fit?: FitE
         `Switched ${from != null ? `from ${from.fileName} (${from.fileType ?? "?"}) ` : ""}to ${model.fileName} ` +
         `(${model.fileType ?? "?"}) in ${Math.round(switchMs)} ms; loading the new model took ${Math.round(model.loadMs)} ms`);
     await services.config.setModelPath(path);
-    void vscode.window.setStatusBarMessage(`QuantPilot: now ${model.fileType ?? model.fileName} (${(switchMs / 1000).toFixed(1)} s)`, 4000);
+    // LoRA adapters apply at run time, so they come along to any quantization of the same base: say which did.
+    const kept = model.adapters != null && model.adapters.length > 0 ? `, LoRA ${model.adapters.map((a) => a.fileName).join(", ")} kept` : "";
+    if (model.adapterNotice != null)
+        void vscode.window.showWarningMessage(`QuantPilot: ${model.fileName} runs without its LoRA adapters: ${model.adapterNotice}`);
+    void vscode.window.setStatusBarMessage(`QuantPilot: now ${model.fileType ?? model.fileName}${kept} (${(switchMs / 1000).toFixed(1)} s)`, 4000);
     return true;
 }
 

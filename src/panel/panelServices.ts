@@ -13,6 +13,12 @@ export interface PanelServices extends ModelServices {
         readonly requests: RequestMetricsSink;
     };
     readonly ab: AbService;
+    /** LoRA adapters (src/models/loraAdapters.ts): every change goes through the model host. */
+    readonly lora: {
+        known(): Promise<ReadonlyArray<{readonly path: string; readonly fileName: string}>>;
+        use(path: string): Promise<void>;
+        unload(path?: string): Promise<void>;
+    };
     /** Where completions and the assistant run (src/servers/vscode/serverJobs.ts); absent without server support. */
     readonly servers?: {
         /** The placements now, with server figures at most a couple of seconds old. */

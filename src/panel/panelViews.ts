@@ -65,7 +65,9 @@ export function loadedModelView(d: ModelDescription): LoadedModelView {
         contextSize: d.contextSize,
         device: gpu === false ? "CPU" : [gpu.toUpperCase(), d.runtime.gpuName].filter((s) => s != null && s !== "").join(" · "),
         gpuLayers: d.runtime.gpuLayers,
-        threads: d.runtime.threads
+        threads: d.runtime.threads,
+        adapters: (d.adapters ?? []).map((a) => ({path: a.path, fileName: a.fileName, scale: a.scale})),
+        adapterNotice: d.adapterNotice ?? null
     };
 }
 

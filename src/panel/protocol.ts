@@ -116,6 +116,8 @@ export interface ModelMemoryView {
     readonly vram: {readonly totalBytes: number; readonly usedBytes: number; readonly freeBytes: number} | null;
     /** The speculative-decoding draft model's weights and context, when one is loaded. */
     readonly draft?: {readonly fileName: string; readonly bytes: number};
+    /** LoRA adapter weights the model holds (node-llama-cpp frees them only with the model), when any. */
+    readonly adapters?: {readonly bytes: number};
 }
 
 /** The loaded model as the panel shows it. */
@@ -134,6 +136,20 @@ export interface LoadedModelView {
     readonly device: string;
     readonly gpuLayers: number;
     readonly threads: number;
+    /** LoRA adapters applied, in stacking order; empty when none. */
+    readonly adapters: readonly {readonly path: string; readonly fileName: string; readonly scale: number}[];
+    /** Why adapters asked for at load were left out; null when none were. */
+    readonly adapterNotice: string | null;
+}
+
+/** The LoRA adapters card: adapters the panel can switch to, and how the last change went. */
+export interface LoraView {
+    /** Adapters beside the model, in the settings or used in this session (active ones too). */
+    readonly known: readonly {readonly path: string; readonly fileName: string}[];
+    /** "Applying x.gguf…" while a change runs; null otherwise. */
+    readonly busy: string | null;
+    /** Why the newest change was refused (the model kept serving as it was); null when it was not. */
+    readonly failure: string | null;
 }
 
 export type ModelView =
@@ -364,6 +380,7 @@ export interface PanelState {
     readonly ab: AbTabView;
     /** Where completions and the assistant run; absent in hosts without server support. */
     readonly backends?: BackendsView;
+    readonly lora: LoraView;
 }
 
 /** Host → webview. */
@@ -382,7 +399,9 @@ export type HostMessage =
     /** An A/B comparison started, progressed, finished, or the history or selection changed. */
     | {readonly type: "ab"; readonly ab: AbTabView}
     /** Where the jobs run changed (settings, a server failed or came back), or fresh server figures (while visible). */
-    | {readonly type: "backends"; readonly backends: BackendsView};
+    | {readonly type: "backends"; readonly backends: BackendsView}
+    /** A LoRA adapter change started or ended, or the adapters the card offers changed. */
+    | {readonly type: "lora"; readonly lora: LoraView};
 
 /** Webview → host. */
 export type WebviewMessage =
@@ -408,7 +427,15 @@ export type WebviewMessage =
     /** Run `QuantPilot: Switch Quantization…` (offered only for jobs that run in this process). */
     | {readonly type: "switchQuantization"}
     /** Open the server settings (endpoints and which job runs where). */
-    | {readonly type: "openServerSettings"};
+    | {readonly type: "openServerSettings"}
+    /** Switch to this LoRA adapter alone (one the host listed in `lora.known`). */
+    | {readonly type: "useAdapter"; readonly path: string}
+    /** Take this adapter off the model (the others stay). */
+    | {readonly type: "unloadAdapter"; readonly path: string}
+    /** Take every adapter off the model. */
+    | {readonly type: "unloadAdapters"}
+    /** Run `QuantPilot: Load LoRA Adapter…` (file picker and scale). */
+    | {readonly type: "loadAdapter"};
 
 /** The whole protocol, for the webview's typed channel (webview/shared/hostChannel.ts). */
 export interface PanelProtocol {

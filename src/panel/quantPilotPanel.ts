@@ -10,7 +10,7 @@ import {switchTo} from "../models/switchQuantization";
 import type {PanelServices} from "./panelServices";
 import {makeNonce, webviewPage} from "../vscodeUtil/webviewPage";
 import {hardwareView, historyPoint, memoryView, modelView, pushBounded, requestView, settledSwitchView} from "./panelViews";
-import type {HistoryPoint, HostMessage, ModelMemoryView, PanelState, QuantizeView, RequestView, SwitchView, VariantsView} from "./protocol";
+import type {HistoryPoint, HostMessage, LoraView, ModelMemoryView, PanelState, QuantizeView, RequestView, SwitchView, VariantsView} from "./protocol";
 import {VariantSearch} from "./variantSearch";
 import {AbPanelFeed} from "../ab/vscode/abPanelFeed";
 import {parseWebviewMessage} from "./webviewMessages";
@@ -35,6 +35,8 @@ export class QuantPilotPanel implements vscode.Disposable {
     private variants: VariantsView = {kind: "noModel"};
     private switching: SwitchView = {kind: "idle"};
     private switchTarget: string | undefined;
+    /** "Applying x.gguf…" while an adapter change from this panel runs. */
+    private loraBusy: string | null = null;
     /** The webview said `ready` since it was last (re)loaded; before that, posts would be lost. */
     private webviewReady = false;
     private disposed = false;
@@ -126,6 +128,20 @@ export class QuantPilotPanel implements vscode.Disposable {
             case "openServerSettings":
                 void vscode.commands.executeCommand("workbench.action.openSettings", "quantpilot.servers");
                 break;
+            case "useAdapter":
+                void this.changeAdapters(`Switching to ${fileNameOf(message.path)}…`, message.path, () => this.qp.lora.use(message.path));
+                break;
+            case "unloadAdapter":
+                void this.changeAdapters(`Unloading ${fileNameOf(message.path)}…`, undefined, () => this.qp.lora.unload(message.path));
+                break;
+            case "unloadAdapters":
+                void this.changeAdapters("Unloading the adapters…", undefined, () => this.qp.lora.unload());
+                break;
+            case "loadAdapter":
+                void this.changeAdapters("Loading an adapter…", undefined, async () => {
+                    await vscode.commands.executeCommand("quantpilot.loadLoraAdapter");
+                });
+                break;
             default:
                 message satisfies never;
         }
@@ -134,7 +150,7 @@ export class QuantPilotPanel implements vscode.Disposable {
     private async sendState(): Promise<void> {
         // Await first, then read the fields: a variant list or switch that lands during these
         // awaits is posted on its own, and a snapshot taken before them would overwrite it.
-        const [memory, quantize, ab, backends] = await Promise.all([this.modelMemory(), this.quantizeView(), this.abFeed.view(), this.qp.servers?.view()]);
+        const [memory, quantize, ab, backends, lora] = await Promise.all([this.modelMemory(), this.quantizeView(), this.abFeed.view(), this.qp.servers?.view(), this.loraView()]);
         const state: PanelState = {
             sampleIntervalMs: this.monitor.interval,
             hardware: this.monitor.latest != null ? hardwareView(this.monitor.latest) : null,
@@ -146,7 +162,8 @@ export class QuantPilotPanel implements vscode.Disposable {
             switching: this.switching,
             quantize,
             ab,
-            ...(backends != null ? {backends} : {})
+            ...(backends != null ? {backends} : {}),
+            lora
         };
         this.post({type: "state", state});
     }
@@ -191,6 +208,37 @@ export class QuantPilotPanel implements vscode.Disposable {
         // While loading, the old list stays: the old model serves until the new one is ready.
         if (state.kind !== "loading")
             this.variantSearch.search(this.qp.models.model?.path);
+        void this.postLora();
+    }
+
+    /**
+     * Runs an adapter change asked for in the panel. `listed`: a path the webview sent, which must
+     * be one the host offered. The model state change posts the result; refusals come back as `failure`.
+     */
+    private async changeAdapters(busy: string, listed: string | undefined, change: () => Promise<void>): Promise<void> {
+        if (this.loraBusy != null)
+            return;
+        if (listed != null && !(await this.qp.lora.known()).some((a) => a.path === listed)) {
+            this.qp.log.warn(`Panel: ignored a switch to adapter ${listed}: it is not one the panel listed`);
+            return;
+        }
+        this.loraBusy = busy;
+        await this.postLora();
+        try {
+            await change();
+        } finally {
+            this.loraBusy = null;
+            await this.postLora();
+        }
+    }
+
+    private async loraView(): Promise<LoraView> {
+        const known = await this.qp.lora.known().catch(() => []);
+        return {known: known.map((a) => ({path: a.path, fileName: a.fileName})), busy: this.loraBusy, failure: this.qp.models.adapters.failure ?? null};
+    }
+
+    private async postLora(): Promise<void> {
+        this.post({type: "lora", lora: await this.loraView()});
     }
 
     private async switchModel(path: string): Promise<void> {
@@ -277,4 +325,8 @@ export class QuantPilotPanel implements vscode.Disposable {
         for (const d of this.disposables.splice(0).reverse())
             d.dispose();
     }
+}
+
+function fileNameOf(path: string): string {
+    return path.split(/[\\/]/).pop() ?? path;
 }

@@ -28,6 +28,11 @@ export interface FitOptions {
     readonly freeRamBytes?: number;
     /** A speculative-decoding draft model loaded beside it (on the CPU): its weights and context count too. */
     readonly draftPath?: string;
+    /**
+     * Bytes of LoRA adapter weights that will be applied to it (the adapters carried over from the
+     * model loaded now). Default: 0.
+     */
+    readonly adapterBytes?: number;
 }
 
 /**
@@ -43,7 +48,8 @@ export async function estimateFit(llama: Llama, path: string, options: FitOption
         : await insights.configurationResolver.resolveModelGpuLayers("auto").catch(() => 0);
     const estimate = await estimateMemory(llama, path, options.contextSize, gpuLayers, options.freeRamBytes ?? freemem());
     const draft = options.draftPath != null ? await estimateMemory(llama, options.draftPath, options.contextSize, 0) : undefined;
-    return decideFit({...estimate, ramBytes: estimate.ramBytes + (draft?.ramBytes ?? 0), gpuLayers, totalLayers, gpu: llama.gpu !== false});
+    const extraRam = (draft?.ramBytes ?? 0) + (options.adapterBytes ?? 0);
+    return decideFit({...estimate, ramBytes: estimate.ramBytes + extraRam, gpuLayers, totalLayers, gpu: llama.gpu !== false});
 }
 
 /** The numbers a verdict is decided from: an estimate without its verdict, plus whether a GPU is in use. */

@@ -1,11 +1,13 @@
 import {DEFAULT_EXCLUDE, DEFAULT_LANGUAGES} from "../completion/completionDefaults";
 import {endpointsProblem, type ServerEndpoint} from "../servers/serverEndpoint";
+import {adapterListProblem, type AdapterRequest} from "../engine/lora/adapterRequest";
 
 type Spec =
     | {readonly type: "integer" | "number"; readonly default: number; readonly minimum?: number; readonly maximum?: number; readonly reload?: true}
     | {readonly type: "boolean"; readonly default: boolean; readonly reload?: true}
     | {readonly type: "string"; readonly default: string; readonly enum?: readonly string[]; readonly reload?: true}
     | {readonly type: "array"; readonly items: "endpoint"; readonly default: readonly ServerEndpoint[]}
+    | {readonly type: "array"; readonly items: "adapter"; readonly default: readonly AdapterRequest[]}
     | {readonly type: "array"; readonly default: readonly string[]}
     | {readonly type: "object"; readonly default: Readonly<Record<string, boolean>>};
 
@@ -24,6 +26,8 @@ export const SETTINGS = {
     "contextSize": {type: "integer", default: 4096, minimum: 256, reload: true},
     "speculative.mode": {type: "string", default: "off", enum: ["off", "promptLookup", "draftModel", "auto"], reload: true},
     "speculative.draftModelPath": {type: "string", default: "", reload: true},
+    /** Applied live to the loaded model (no reload) and carried to every model loaded next. */
+    "lora.adapters": {type: "array", items: "adapter", default: [] as readonly AdapterRequest[]},
     "completions.enabled": {type: "boolean", default: true},
     "completions.maxTokens": {type: "integer", default: 64, minimum: 1, maximum: 1024},
     "completions.maxTimeMs": {type: "integer", default: 2000, minimum: 50},
@@ -60,6 +64,7 @@ type ValueOf<S> =
     S extends {readonly type: "string"; readonly enum: readonly (infer E)[]} ? E :
     S extends {readonly type: "string"} ? string :
     S extends {readonly type: "array"; readonly items: "endpoint"} ? readonly ServerEndpoint[] :
+    S extends {readonly type: "array"; readonly items: "adapter"} ? readonly AdapterRequest[] :
     S extends {readonly type: "array"} ? readonly string[] :
     Readonly<Record<string, boolean>>;
 
@@ -102,7 +107,7 @@ function invalidReason(spec: Spec, raw: unknown): string | undefined {
             return spec.enum == null || spec.enum.includes(raw) ? undefined : `is not one of ${spec.enum.join(", ")}`;
         case "array":
             if ("items" in spec)
-                return endpointsProblem(raw);
+                return spec.items === "endpoint" ? endpointsProblem(raw) : adapterListProblem(raw);
             return Array.isArray(raw) && raw.every((item) => typeof item === "string") ? undefined : "is not a list of glob patterns";
         case "object":
             return raw != null && typeof raw === "object" && !Array.isArray(raw) && Object.values(raw).every((v) => typeof v === "boolean")

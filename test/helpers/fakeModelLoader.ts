@@ -1,6 +1,8 @@
 import type {LoadOptions, LoadProgress, ModelListener, ModelLoader} from "../../src/engine/localEngine";
 import type {ModelDescription} from "../../src/engine/modelDescription";
 import {abortError} from "../../src/util/abort";
+import {NoModelLoadedError} from "../../src/engine/errors";
+import type {AdapterRequest} from "../../src/engine/lora/adapterRequest";
 
 /** A load the test finishes: `progress()` reports a fraction, `resolve()` makes it the engine's model, `reject()` fails it. */
 export interface PendingLoad {
@@ -18,6 +20,7 @@ export class FakeLoader implements ModelLoader {
     model: ModelDescription | undefined;
     readonly pendingLoads: PendingLoad[] = [];
     unloads = 0;
+    readonly adapterChanges: (readonly AdapterRequest[])[] = [];
     private readonly listeners = new Set<ModelListener>();
 
     load(path: string, options: LoadOptions, progress: LoadProgress = {}): Promise<ModelDescription> {
@@ -34,6 +37,20 @@ export class FakeLoader implements ModelLoader {
                 }
             });
         });
+    }
+
+    /** Applies at once, as a fake: tests of the host need the state change, not the adapters' effect. */
+    async setAdapters(requests: readonly AdapterRequest[]): Promise<ModelDescription> {
+        this.adapterChanges.push(requests);
+        if (this.model == null)
+            throw new NoModelLoadedError();
+        const adapters = requests.map((r) => ({
+            path: r.path, fileName: r.path.split("/").pop()!, scale: r.scale, architecture: this.model!.architecture,
+            rank: 4, alpha: 4, adaptedWeights: 2, tensorBytes: 1024
+        }));
+        this.model = {...this.model, adapters};
+        this.emit();
+        return this.model;
     }
 
     async unload(): Promise<void> {

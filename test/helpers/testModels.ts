@@ -54,3 +54,16 @@ export async function quantizedTestModel(preset: GeneratedModelPreset, type: str
     }
     return path;
 }
+
+/**
+ * A random LoRA adapter for a base model (see src/gguf/generatedAdapter.ts), written once per
+ * (base, seed, rank) into a folder of the caller's; deterministic like the models.
+ */
+export async function testAdapter(basePath: string, dir: string, seed = 1, rank = 4): Promise<string> {
+    const {makeRandomAdapter} = await import("../../src/gguf/generatedAdapter");
+    const base = basePath.split(/[\\/]/).pop()!.replace(/\.gguf$/, "");
+    const out = join(dir, `${base}-lora-s${seed}-r${rank}.gguf`);
+    if (!existsSync(out))
+        await makeRandomAdapter({basePath, outPath: out, seed, rank});
+    return out;
+}

@@ -21,7 +21,7 @@ function state(): PanelState {
     return {
         sampleIntervalMs: 1000, hardware: null, history: [], model: {kind: "none"}, memory: null, requests: [],
         variants: {kind: "noModel"}, switching: {kind: "idle"}, quantize: {available: true, reason: null},
-        ab: {running: null, history: [], selected: null}
+        ab: {running: null, history: [], selected: null}, lora: {known: [], busy: null, failure: null}
     };
 }
 

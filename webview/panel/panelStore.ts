@@ -5,7 +5,7 @@ export const HISTORY_POINTS = 120;
 export const REQUESTS_KEPT = 60;
 
 /** Which part of the page a message changed, so only that part is drawn again. */
-export type Change = "all" | "hardware" | "model" | "requests" | "variants" | "switching" | "settings" | "ab" | "backends";
+export type Change = "all" | "hardware" | "model" | "requests" | "variants" | "switching" | "settings" | "ab" | "backends" | "lora";
 
 /**
  * The webview's copy of the panel state, updated by the host's messages. Pure: no DOM, so it is
@@ -36,6 +36,8 @@ export function applyHostMessage(state: PanelState | undefined, message: HostMes
             return {state: {...state, ab: message.ab}, change: "ab"};
         case "backends":
             return {state: {...state, backends: message.backends}, change: "backends"};
+        case "lora":
+            return {state: {...state, lora: message.lora}, change: "lora"};
         default:
             message satisfies never;
             return {state, change: undefined};

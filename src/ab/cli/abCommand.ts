@@ -13,11 +13,13 @@ import {stderrLogger} from "../../util/logger";
 import {cliCacheDir} from "../../cli/cacheDir";
 import {integerOption, stringOption, UsageError, type CliCommand, type ParsedArgs} from "../../cli/cliCommand";
 import {gpuOption} from "../../cli/commands/engineOptions";
+import {parseAdapterArgument} from "../../engine/lora/adapterRequest";
 
 export const abCommand: CliCommand = {
     name: "ab",
     summary: "compare quantizations of one model: quality, tasks, speed, memory and energy",
-    help: `Usage: quantpilot ab REF CAND... [--text FILE]... [--window N] [--budget-seconds N]
+    help: `Usage: quantpilot ab REF [CAND...] [--lora ADAPTER[:SCALE][,ADAPTER[:SCALE]...]]...
+                     [--text FILE]... [--window N] [--budget-seconds N]
                      [--metrics quality,tasks,speed] [--threads N] [--json]
 
 Compares each candidate GGUF (CAND) with the reference (REF, usually the F16/BF16 file) on the
@@ -35,6 +37,10 @@ The reference's results are cached, so adding a candidate later does not evaluat
 Progress on stderr says how long is left, from the time per token measured so far.
 
 Options:
+  --lora SPEC            a candidate that is REF with LoRA adapters applied ("base + adapter"),
+                         compared like a quantization level; SPEC is one adapter GGUF, or several
+                         separated by commas to stack them, each with an optional :SCALE (default 1).
+                         Repeat for several candidates
   --text FILE            score this file instead of the built-in corpus (repeat for several: they are
                          joined by blank lines); binary or huge files are skipped
   --window N             tokens per window, llama-perplexity's -c (default ${DEFAULT_WINDOW})
@@ -53,6 +59,7 @@ Options:
 `,
     options: {
         text: {type: "string", multiple: true},
+        lora: {type: "string", multiple: true},
         window: {type: "string"},
         "budget-seconds": {type: "string"},
         metrics: {type: "string"},
@@ -68,9 +75,14 @@ Options:
     },
     positionals: true,
     async run(args, io) {
-        if (args.positionals.length < 2)
-            throw new UsageError("expected a reference GGUF and at least one candidate GGUF (see 'quantpilot ab --help')");
+        const loraSpecs = (args.values.lora as string[] | undefined) ?? [];
+        if (args.positionals.length < 1 || args.positionals.length + loraSpecs.length < 2)
+            throw new UsageError("expected a reference GGUF and at least one candidate GGUF or --lora adapter (see 'quantpilot ab --help')");
         const [referencePath, ...candidatePaths] = args.positionals.map((p) => resolve(p));
+        const adapterCandidates = loraSpecs.map((spec) => ({
+            path: referencePath!,
+            adapters: spec.split(",").filter((s) => s !== "").map(parseAdapterArgument).map((a) => ({...a, path: resolve(a.path)}))
+        }));
         const textPaths = ((args.values.text as string[] | undefined) ?? []).map((p) => resolve(p));
         const {sources, notes} = await readTextSources(textPaths);
         for (const note of notes)
@@ -85,7 +97,7 @@ Options:
         const progress = progressPrinter((line) => io.note(line));
         try {
             const report = await runAb({
-                referencePath: referencePath!, candidatePaths, runtime,
+                referencePath: referencePath!, candidatePaths, adapterCandidates, runtime,
                 gpu: gpuOption(args, "auto"), threads: chooseThreads(integerOption(args, "threads", 1, 1024)).threads,
                 texts: sources, builtInCorpus, notes,
                 window: integerOption(args, "window", MIN_WINDOW, 1 << 16) ?? DEFAULT_WINDOW,

@@ -45,6 +45,7 @@ function candidateJson(c: CandidateResult): Record<string, unknown> {
         fileType: c.model.fileType,
         sizeBytes: c.model.sizeBytes,
         bitsPerWeight: c.model.bitsPerWeight,
+        ...(c.model.adapters != null ? {adapters: c.model.adapters.map((a) => ({fileName: a.fileName, path: a.path, scale: a.scale}))} : {}),
         tokensScored: q?.tokensScored ?? 0,
         windows: q?.windows ?? 0,
         kld: q == null ? null : {...q.kld, method: q.kldMethod},

@@ -58,6 +58,8 @@ export interface ModelSummary {
     readonly sizeBytes: number;
     readonly bitsPerWeight: number;
     readonly parameters: number;
+    /** LoRA adapters applied on top of the file ("base + adapter" candidates); `fileName` names them too. */
+    readonly adapters?: readonly {readonly path: string; readonly fileName: string; readonly scale: number; readonly tensorBytes: number}[];
 }
 
 export interface ReferenceResult {

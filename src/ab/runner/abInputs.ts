@@ -8,11 +8,32 @@ import {SeededRandom} from "../../gguf/seededRandom";
 import {guardModelFile} from "../../engine/guard/guardModelFile";
 import type {ModelFileFacts} from "../../engine/modelFile";
 import type {TokenWindow} from "../corpus/windows";
+import {baseShapeOf, checkAdapterFile} from "../../engine/lora/adapterFile";
+import {AdapterRejectedError} from "../../engine/lora/adapterRejectedError";
+import {scaleProblem, type ActiveAdapter, type AdapterRequest} from "../../engine/lora/adapterRequest";
 
 /** A model file as the A/B run needs it: what llama.cpp will see, and its raw header. */
 export interface AbModelFile {
     readonly facts: ModelFileFacts;
     readonly header: GgufHeader;
+    /** LoRA adapters applied on top of the file: a "base + adapter" candidate. Absent: the file alone. */
+    readonly adapters?: readonly ActiveAdapter[];
+}
+
+/** A candidate that is a base model with LoRA adapters applied at run time, compared like a quantization level. */
+export interface AdapterCandidate {
+    readonly path: string;
+    readonly adapters: readonly AdapterRequest[];
+}
+
+/** What tells two candidates apart: the file, and the adapters on it. */
+export function abModelKey(file: AbModelFile): string {
+    return [file.facts.path, ...(file.adapters ?? []).map((a) => `${a.path}\u0000${a.scale}`)].join("\u0001");
+}
+
+/** "base.gguf + adapter.gguf ×0.5": how reports name a candidate. */
+export function abModelName(file: AbModelFile): string {
+    return [file.facts.fileName, ...(file.adapters ?? []).map((a) => `${a.fileName} ×${a.scale}`)].join(" + ");
 }
 
 /**
@@ -20,9 +41,9 @@ export interface AbModelFile {
  * accepts, candidates must differ from the reference file and share its vocabulary.
  */
 export async function inspectAbModels(
-    referencePath: string, candidatePaths: readonly string[], signal?: AbortSignal
+    referencePath: string, candidatePaths: readonly string[], signal?: AbortSignal, adapterCandidates: readonly AdapterCandidate[] = []
 ): Promise<{reference: AbModelFile; candidates: AbModelFile[]}> {
-    if (candidatePaths.length === 0)
+    if (candidatePaths.length === 0 && adapterCandidates.length === 0)
         throw new AbInputError("Pick at least one candidate to compare with the reference.");
     const read = async (path: string): Promise<AbModelFile> => ({
         facts: await guardModelFile(path, {signal}),
@@ -35,7 +56,26 @@ export async function inspectAbModels(
         checkSameVocabulary(reference.facts.fileName, reference.header, candidate.facts.fileName, candidate.header);
         candidates.push(candidate);
     }
+    for (const spec of adapterCandidates) {
+        const base = await read(spec.path);
+        checkSameVocabulary(reference.facts.fileName, reference.header, base.facts.fileName, base.header);
+        candidates.push({...base, adapters: await checkedAdapters(spec.adapters, base.header, signal)});
+    }
     return {reference, candidates};
+}
+
+async function checkedAdapters(requests: readonly AdapterRequest[], header: GgufHeader, signal: AbortSignal | undefined): Promise<ActiveAdapter[]> {
+    if (requests.length === 0)
+        throw new AbInputError("A base + adapter candidate needs at least one adapter.");
+    const shape = baseShapeOf(header);
+    const adapters: ActiveAdapter[] = [];
+    for (const request of requests) {
+        const problem = scaleProblem(request.scale);
+        if (problem != null)
+            throw new AdapterRejectedError(request.path, problem);
+        adapters.push({...await checkAdapterFile(request.path, shape, signal), scale: request.scale});
+    }
+    return adapters;
 }
 
 /**

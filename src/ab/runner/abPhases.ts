@@ -12,7 +12,7 @@ import {openEnergyMeter, type EnergyMeter} from "./energyMeter";
 import {FUNCTION_CALL_CASES, functionCallingOutcomes, type FunctionCallingOptions} from "./functionCallingPhase";
 import {copyBandwidth} from "../stats/memoryBandwidth";
 import {candidatePass, referencePass} from "./qualityPhase";
-import {shuffledWindows} from "./abInputs";
+import {abModelName, shuffledWindows} from "./abInputs";
 import type {ScoringModel} from "./scoringModel";
 import type {WindowScorer} from "./windowScorer";
 import {measureSpeed, type SpeedSamples} from "./speedPhase";
@@ -81,7 +81,7 @@ export async function candidateWork(
     if (!session.metrics.includes("tasks"))
         return {comparisons, answers: {fim: null, safety: null, functionCalling: "not asked for"}};
     const model = await session.load(candidate, session.scoringContext);
-    const name = candidate.facts.fileName;
+    const name = abModelName(candidate);
     try {
         const fim = await answerItems(async () => model, reference.fim.items.map(fimTaskItem), answerOptions(session, `${name}: FIM line`, index + 1));
         const safety = await answerItems(async () => model, reference.safety.items.map((s) => safetyTaskItem(s.id, s.prompt)),
@@ -98,7 +98,7 @@ export async function candidateWork(
 
 async function candidateQuality(session: AbSession, candidate: AbModelFile, index: number, reference: ReferenceWork): Promise<WindowComparison[]> {
     const scorer = await session.scorer(candidate);
-    const name = candidate.facts.fileName;
+    const name = abModelName(candidate);
     try {
         const windows = new Map(session.windows.map((w) => [w.index, w]));
         return await candidatePass(scorer, reference.records, windows, session.cache, session.settings.signal,
@@ -116,7 +116,9 @@ async function candidateFunctionCalling(
         return fc;
     // The scoring model goes first: function calling loads the file again through the engine.
     await scoring.dispose();
-    const outcomes = await functionCallingOutcomes(candidate.facts.path, fc.cases, functionCallingOptions(session, index + 1));
+    const outcomes = await functionCallingOutcomes(candidate.facts.path, fc.cases, {
+        ...functionCallingOptions(session, index + 1), ...(candidate.adapters != null ? {adapters: candidate.adapters} : {})
+    });
     return typeof outcomes === "string" ? outcomes : {reference: fc.outcomes, candidate: outcomes};
 }
 

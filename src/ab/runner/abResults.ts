@@ -7,13 +7,17 @@ import {pairedBinary, pairedScores} from "../stats/pairedOutcomes";
 import {isRefusal} from "../stats/refusal";
 import {spreadOf} from "../stats/spread";
 import type {SafetyPrompt} from "../corpus/safetyPrompts";
-import type {AbModelFile} from "./abInputs";
+import {abModelName, type AbModelFile} from "./abInputs";
 import type {LoadMeasurement} from "./scoringModel";
 import type {SpeedSamples} from "./speedPhase";
 
 export function modelSummary(file: AbModelFile): ModelSummary {
     const f = file.facts;
-    return {path: f.path, fileName: f.fileName, fileType: f.fileType ?? null, sizeBytes: f.sizeBytes, bitsPerWeight: f.bitsPerWeight, parameters: f.parameters};
+    const adapters = file.adapters?.map((a) => ({path: a.path, fileName: a.fileName, scale: a.scale, tensorBytes: a.tensorBytes}));
+    return {
+        path: f.path, fileName: abModelName(file), fileType: f.fileType ?? null, sizeBytes: f.sizeBytes, bitsPerWeight: f.bitsPerWeight, parameters: f.parameters,
+        ...(adapters != null && adapters.length > 0 ? {adapters} : {})
+    };
 }
 
 /** Answers of both models to the same items, in the same order. */

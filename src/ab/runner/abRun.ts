@@ -7,7 +7,7 @@ import {verdictLine} from "../stats/verdict";
 import {cutWindows} from "../corpus/windows";
 import type {LlamaRuntime} from "../../engine/llamaRuntime";
 import type {GpuSetting} from "../../engine/engineSettings";
-import {inspectAbModels, runTexts, tokenizeTexts, type AbModelFile} from "./abInputs";
+import {abModelKey, inspectAbModels, runTexts, tokenizeTexts, type AbModelFile, type AdapterCandidate} from "./abInputs";
 import {abNotes} from "./abNotes";
 import {extraContextWork} from "./extraContextPhase";
 import {candidateWork, referenceWork, speedWork, type SpeedWork} from "./abPhases";
@@ -21,6 +21,8 @@ export type {AbProgress} from "./abProgress";
 export interface AbRunOptions {
     readonly referencePath: string;
     readonly candidatePaths: readonly string[];
+    /** Candidates that are a base model with LoRA adapters ("base + adapter X"), after the files. Default: none. */
+    readonly adapterCandidates?: readonly AdapterCandidate[];
     readonly runtime: LlamaRuntime;
     /** Default: "auto". */
     readonly gpu?: GpuSetting;
@@ -143,7 +145,7 @@ async function openSession(options: AbRunOptions): Promise<AbSession> {
     const metrics = AB_METRICS.filter((m) => (options.metrics ?? AB_METRICS).includes(m));
     const seed = options.seed ?? 1;
     const window = options.window ?? DEFAULT_WINDOW;
-    const {reference, candidates} = await inspectAbModels(options.referencePath, options.candidatePaths, options.signal);
+    const {reference, candidates} = await inspectAbModels(options.referencePath, options.candidatePaths, options.signal, options.adapterCandidates);
     const llama = await options.runtime.get(options.gpu ?? "auto");
     const {texts, names} = runTexts(options.texts ?? [], options.builtInCorpus);
     const stream = await tokenizeTexts(llama, reference.facts.path, texts);
@@ -171,7 +173,7 @@ function budgetFor(total: number | null, metrics: readonly AbMetric[], candidate
 }
 
 function perModel(session: AbSession, file: AbModelFile, index: number, speed: SpeedWork | undefined) {
-    const measured = session.measured.get(file.facts.path);
+    const measured = session.measured.get(abModelKey(file));
     return {
         speed: speed == null ? null : speedMetrics(speed.samples[index]!, file, speed.plan, speed.bandwidth),
         memory: memoryMetrics(file, measured?.measurement, measured?.context ?? 0),

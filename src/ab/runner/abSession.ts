@@ -5,7 +5,7 @@ import type {LlamaRuntime} from "../../engine/llamaRuntime";
 import type {GpuSetting} from "../../engine/engineSettings";
 import type {TextSource} from "../corpus/textSources";
 import type {TokenWindow} from "../corpus/windows";
-import type {AbModelFile} from "./abInputs";
+import {abModelKey, abModelName, type AbModelFile} from "./abInputs";
 import type {AbProgressReporter} from "./abProgress";
 import {LocalEngineBuilds} from "../../engine/build/localEngineBuilds";
 import {checkMemoryFits} from "../../engine/memoryFit";
@@ -63,9 +63,11 @@ export class AbSession {
 
     /** Loads a model for scoring with its own context, recording what its first load cost. */
     async load(file: AbModelFile, contextSize: number): Promise<ScoringModel> {
-        this.progress.note(`Loading ${file.facts.fileName}\u2026`);
+        this.progress.note(`Loading ${abModelName(file)}\u2026`);
         const signal = this.settings.signal;
-        const model = await ScoringModel.load(this.llama, file.facts, {threads: this.settings.threads, contextSize, ...(signal != null ? {signal} : {})});
+        const model = await ScoringModel.load(this.llama, file.facts, {
+            threads: this.settings.threads, contextSize, ...(signal != null ? {signal} : {}), ...(file.adapters != null ? {adapters: file.adapters} : {})
+        });
         this.record(file, model.measurement, model.contextSize);
         return model;
     }
@@ -78,6 +80,12 @@ export class AbSession {
         const {settings} = this;
         if (settings.scoring === "in-process" || this.childUnavailable != null)
             return this.inProcessScorer(file);
+        if (file.adapters != null && file.adapters.length > 0) {
+            // The scoring process loads plain files; adapters apply through node-llama-cpp, in this process.
+            const scorer = new InProcessScorer(await this.load(file, settings.window));
+            this.scoringNotes.add(`${abModelName(file)}: ${scorer.method}, because LoRA adapters are applied through node-llama-cpp`);
+            return scorer;
+        }
         this.progress.note(`Loading ${file.facts.fileName}\u2026`);
         await checkMemoryFits(this.llama, file.facts, settings.window);
         const localBuild = settings.runtime.engine?.localBuild;
@@ -107,8 +115,8 @@ export class AbSession {
     }
 
     private record(file: AbModelFile, measurement: LoadMeasurement, context: number): void {
-        if (!this.measured.has(file.facts.path))
-            this.measured.set(file.facts.path, {measurement, context});
+        if (!this.measured.has(abModelKey(file)))
+            this.measured.set(abModelKey(file), {measurement, context});
     }
 
     /** The context quality and tasks run in: the window, and room for the task prompts. */

@@ -8,6 +8,8 @@ import {evaluateFunctionCalling} from "../../engine/chat/functionCallEval";
 import type {LlamaRuntime} from "../../engine/llamaRuntime";
 import type {GpuSetting} from "../../engine/engineSettings";
 import {LocalEngine} from "../../engine/localEngine";
+import type {AdapterRequest} from "../../engine/lora/adapterRequest";
+import {ModelLoadError} from "../../engine/errors";
 import type {ReferenceCache} from "./referenceCache";
 
 /** The assistant issue's function-calling cases (quantpilot tools-eval), scored by its own scorer. */
@@ -27,6 +29,8 @@ export interface FunctionCallingOptions {
     /** Seconds after which no more cases are taken (cached ones count with their recorded time). */
     readonly seconds?: number;
     readonly minCases: number;
+    /** LoRA adapters on the model ("base + adapter" candidates). Default: none. */
+    readonly adapters?: readonly AdapterRequest[];
     readonly signal?: AbortSignal;
     readonly onCase?: (done: number, total: number) => void;
 }
@@ -75,7 +79,10 @@ export async function functionCallingOutcomes(path: string, cases: readonly Func
 async function loadEngine(path: string, options: FunctionCallingOptions): Promise<LocalEngine> {
     const engine = new LocalEngine(options.runtime, silentLogger);
     try {
-        await engine.load(path, {gpu: options.gpu, threads: options.threads, contextSize: CONTEXT_SIZE}, options.signal != null ? {signal: options.signal} : {});
+        await engine.load(path, {gpu: options.gpu, threads: options.threads, contextSize: CONTEXT_SIZE, ...(options.adapters != null ? {adapters: options.adapters} : {})},
+            options.signal != null ? {signal: options.signal} : {});
+        if (engine.model?.adapterNotice != null)
+            throw new ModelLoadError(path, engine.model.adapterNotice);
         return engine;
     } catch (err) {
         await engine.dispose();

@@ -29,6 +29,8 @@ export interface ScoringModelOptions {
     /** Tokens of the model's own context: at least the window and the longest prompt plus its output. */
     readonly contextSize: number;
     readonly signal?: AbortSignal;
+    /** LoRA adapters applied to the context (checked by the caller against the file). Default: none. */
+    readonly adapters?: readonly {readonly path: string; readonly scale: number}[];
 }
 
 export interface GenerateOptions {
@@ -81,7 +83,10 @@ export class ScoringModel {
                 contextSize: options.contextSize,
                 batchSize: Math.min(options.contextSize, 512),
                 threads: options.threads,
-                sequences: 1
+                sequences: 1,
+                ...(options.adapters != null && options.adapters.length > 0
+                    ? {lora: {adapters: options.adapters.map((a) => ({filePath: a.path, scale: a.scale}))}}
+                    : {})
             });
             const sequence = context.getSequence();
             // A warm-up step touches every weight page, so RSS counts the mmapped weights.

@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import {join} from "node:path";
 import {runAb, type AbProgress, type AbRunOptions} from "../runner/abRun";
+import type {AdapterCandidate} from "../runner/abInputs";
 import {chooseThreads} from "../../threads/cpuCores";
 import {AbHistory, type AbHistoryEntry} from "../report/abHistory";
 import type {AbMetric, AbReport} from "../report/abReport";
@@ -12,6 +13,8 @@ export interface AbRequest {
     readonly referencePath: string;
     readonly referenceLabel: string;
     readonly candidatePaths: readonly string[];
+    /** "Base + adapter" candidates: the file with LoRA adapters applied. Default: none. */
+    readonly adapterCandidates?: readonly AdapterCandidate[];
     readonly texts: readonly TextSource[];
     readonly notes: readonly string[];
     readonly metrics?: readonly AbMetric[];
@@ -97,6 +100,7 @@ export class AbService implements vscode.Disposable {
             referencePath: request.referencePath,
             referenceLabel: request.referenceLabel,
             candidatePaths: request.candidatePaths,
+            ...(request.adapterCandidates != null ? {adapterCandidates: request.adapterCandidates} : {}),
             runtime: this.qp.runtime,
             gpu: this.qp.config.gpu,
             threads: chooseThreads(this.qp.config.threads).threads,

@@ -1,4 +1,6 @@
 import * as vscode from "vscode";
+import {basename} from "node:path";
+import type {AdapterRequest} from "../../engine/lora/adapterRequest";
 import {modelSearchDirs} from "../../models/modelsDir";
 import {findModelVariants, type ModelVariant} from "../../quant/variants";
 import type {ModelServices} from "../../models/modelServices";
@@ -21,7 +23,10 @@ type Pick = vscode.QuickPickItem & {choice: AbChoice};
  */
 export async function compareQuantizations(qp: ModelServices, ab: AbService, preselected?: readonly string[]): Promise<void> {
     const choices = await variantChoices(qp);
-    const request = choices.length >= 2 ? await pickFromVariants(choices, preselected) : await pickFiles();
+    const adapters = qp.models.model?.adapters ?? [];
+    const request = choices.length >= 2 || (choices.length >= 1 && adapters.length > 0)
+        ? await pickFromVariants(choices, preselected, adapters)
+        : await pickFiles();
     if (request == null)
         return;
     const texts = await pickTexts();
@@ -37,7 +42,9 @@ async function variantChoices(qp: ModelServices): Promise<ModelVariant[]> {
     return findModelVariants(current, modelSearchDirs(qp, current)).catch(() => []);
 }
 
-async function pickFromVariants(variants: readonly ModelVariant[], preselected?: readonly string[]): Promise<Omit<AbRequest, "texts" | "notes"> | undefined> {
+async function pickFromVariants(
+    variants: readonly ModelVariant[], preselected?: readonly string[], adapters: readonly AdapterRequest[] = []
+): Promise<Omit<AbRequest, "texts" | "notes"> | undefined> {
     const suggested = suggestReference(variants);
     const item = (v: ModelVariant, detail?: string): Pick => ({
         label: v.fileType ?? v.fileName,
@@ -53,7 +60,14 @@ async function pickFromVariants(variants: readonly ModelVariant[], preselected?:
     if (reference == null)
         return undefined;
     const others = variants.filter((v) => v.path !== reference.choice.path);
-    const picked = await vscode.window.showQuickPick(others.map((v) => ({...item(v), picked: preselected == null || preselected.includes(v.path)})), {
+    // The LoRA adapters on the loaded model, applied to the reference: "base + adapter" compared like a quantization level.
+    const base = variants.find((v) => v.path === reference.choice.path)!;
+    const adapterItem: Array<Pick & {picked: boolean; adapters: readonly AdapterRequest[]}> = adapters.length === 0 ? [] : [{
+        ...item(base), label: `${reference.label} + ${adapters.map((a) => `${basename(a.path)} ×${a.scale}`).join(" + ")}`,
+        detail: "the reference with the loaded model's LoRA adapters applied at run time", picked: true, adapters
+    }];
+    const fileItems: Array<Pick & {picked: boolean}> = others.map((v) => ({...item(v), picked: preselected == null || preselected.includes(v.path)}));
+    const picked = await vscode.window.showQuickPick<Pick & {picked: boolean; adapters?: readonly AdapterRequest[]}>([...adapterItem, ...fileItems], {
         title: "Compare Quantizations (2/3): the candidates",
         placeHolder: "The quantizations to compare with the reference",
         canPickMany: true
@@ -63,7 +77,8 @@ async function pickFromVariants(variants: readonly ModelVariant[], preselected?:
     return {
         referencePath: reference.choice.path,
         referenceLabel: referenceLabel(reference.choice, suggested?.choice),
-        candidatePaths: picked.map((p) => p.choice.path)
+        candidatePaths: picked.filter((p) => p.adapters == null).map((p) => p.choice.path),
+        adapterCandidates: picked.flatMap((p) => p.adapters != null ? [{path: reference.choice.path, adapters: p.adapters}] : [])
     };
 }
 

@@ -9,6 +9,7 @@ import {LocalCompleter} from "../../completion/localCompleter";
 import {SPECULATIVE_MODES, type SpeculationOptions, type SpeculativeMode} from "../../engine/speculative/speculation";
 import {chooseThreads} from "../../threads/cpuCores";
 import {stderrLogger} from "../../util/logger";
+import {parseAdapterArgument} from "../../engine/lora/adapterRequest";
 import {integerOption, onePositional, requiredString, stringOption, UsageError, type CliCommand, type ParsedArgs} from "../cliCommand";
 
 export const completeCommand: CliCommand = {
@@ -38,6 +39,8 @@ shows as ghost text. With --json, prints { "text", "suggestions", "rawText", "tt
                           how many guessed tokens were accepted
   --draft PATH            draft model for draftModel/auto (default: the smallest GGUF beside
                           MODEL with the same vocabulary)
+  --lora FILE[:SCALE]     apply a LoRA adapter GGUF made for MODEL (scale default 1); repeat to
+                          stack several. One that does not fit MODEL is refused with the reason
   --threads N             CPU threads (default: the number of physical cores)
   --context N             context size in tokens (default 4096)
   --verbose               log engine details to stderr
@@ -58,6 +61,7 @@ shows as ghost text. With --json, prints { "text", "suggestions", "rawText", "tt
         raw: {type: "boolean"},
         speculative: {type: "string"},
         draft: {type: "string"},
+        lora: {type: "string", multiple: true},
         threads: {type: "string"},
         context: {type: "string"},
         json: {type: "boolean"},
@@ -74,9 +78,13 @@ shows as ghost text. With --json, prints { "text", "suggestions", "rawText", "tt
         const engine = new LocalEngine(runtime, log);
         try {
             await engine.load(path, {gpu: "auto", threads: threads.threads, contextSize, speculation: speculationOptions(args)}, {signal: io.signal});
+            const adapters = ((args.values.lora as string[] | undefined) ?? []).map(parseAdapterArgument).map((a) => ({...a, path: resolve(a.path)}));
+            if (adapters.length > 0)
+                await engine.setAdapters(adapters, io.signal);
             const result = await new LocalCompleter(engine).complete({...request, signal: io.signal});
+            const applied = engine.model?.adapters?.map((x) => ({fileName: x.fileName, scale: x.scale}));
             if (args.values.json === true)
-                io.out(JSON.stringify(result));
+                io.out(JSON.stringify(applied != null ? {...result, adapters: applied} : result));
             else
                 io.out(result.text);
         } finally {

@@ -7,6 +7,7 @@ import {formatBytes} from "../../../src/util/format";
 import type {Change} from "../panelStore";
 import {backendsSection} from "./backendsSection";
 import {promptBudgetCard} from "./promptBudgetCard";
+import {loraCard} from "./loraCard";
 import {card, facts, figure, type TabContext, type TabView} from "./tabView";
 
 const RECENT_ROWS = 8;
@@ -15,6 +16,7 @@ const RECENT_ROWS = 8;
 export class ModelTab implements TabView {
     readonly element = h("div", {class: "qp-tab qp-model"});
     private readonly memory = h("div", {class: "qp-cards"});
+    private readonly lora = h("div", {class: "qp-cards"});
     private readonly speed = h("div", {class: "qp-cards qp-cards-4"});
     private readonly recent = h("div", {class: "qp-table-wrap"});
     private readonly backends = h("div", {class: "qp-cards", testId: "backends"});
@@ -36,6 +38,7 @@ export class ModelTab implements TabView {
         this.element.append(
             this.backends,
             this.memory,
+            this.lora,
             h("h2", {class: "qp-section-title"}, "Requests"),
             this.speed,
             this.budget,
@@ -49,6 +52,8 @@ export class ModelTab implements TabView {
             this.backends.replaceChildren(...backendsSection(state, this.context));
         if (change === "all" || change === "hardware" || change === "model")
             this.memory.replaceChildren(...memoryCards(state));
+        if (change === "all" || change === "model" || change === "lora")
+            this.lora.replaceChildren(loraCard(state, this.context));
         if (change === "all" || change === "requests" || change === "hardware") {
             this.speed.replaceChildren(...speedCards(state.requests.at(-1), state));
             this.budget.replaceChildren(promptBudgetCard(state.requests));
@@ -72,7 +77,8 @@ function memoryCards(state: PanelState): HTMLElement[] {
     const compute = m.computeBytes ?? 0;
     const kv = m.kvCacheBytes ?? m.kvInUseBytes;
     const draft = m.draft?.bytes ?? 0;
-    const total = m.weightsBytes + kv + compute + draft;
+    const adapters = m.adapters?.bytes ?? 0;
+    const total = m.weightsBytes + kv + compute + draft + adapters;
     const fill = m.contextSize > 0 ? (100 * m.contextTokens) / m.contextSize : null;
     return [
         card("Model memory", "card-model-memory",
@@ -81,13 +87,15 @@ function memoryCards(state: PanelState): HTMLElement[] {
                 {value: m.weightsBytes, kind: "weights", label: `Weights ${formatBytes(m.weightsBytes)}`},
                 {value: kv, kind: "kv", label: `KV cache ${formatBytes(kv)}`},
                 {value: compute, kind: "compute", label: `Compute buffers ${formatBytes(compute)}`},
-                ...(m.draft != null ? [{value: draft, kind: "draft", label: `Draft model ${formatBytes(draft)}`}] : [])
+                ...(m.draft != null ? [{value: draft, kind: "draft", label: `Draft model ${formatBytes(draft)}`}] : []),
+                ...(m.adapters != null ? [{value: adapters, kind: "draft", label: `LoRA adapters ${formatBytes(adapters)}`}] : [])
             ], total),
             legend([
                 ["weights", "Weights", formatBytes(m.weightsBytes)],
                 ["kv", "KV cache", m.kvCacheBytes != null ? formatBytes(m.kvCacheBytes) : "—"],
                 ["compute", "Compute buffers", m.computeBytes != null ? `≈ ${formatBytes(m.computeBytes)}` : "—"],
-                ...(m.draft != null ? [["draft", `Draft model (${m.draft.fileName})`, formatBytes(draft)] as const] : [])
+                ...(m.draft != null ? [["draft", `Draft model (${m.draft.fileName})`, formatBytes(draft)] as const] : []),
+                ...(m.adapters != null ? [["draft", "LoRA adapters (held until the model is unloaded)", formatBytes(adapters)] as const] : [])
             ])),
         card("Context", "card-context",
             figure(`${m.contextTokens.toLocaleString()} / ${m.contextSize.toLocaleString()}`, "tokens held in the KV cache", "context-fill"),
