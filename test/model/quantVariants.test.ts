@@ -76,7 +76,7 @@ test("switching variants keeps serving, ends an in-flight completion cleanly, an
         if (completion.status === "rejected")
             assert.ok(isAbortError(completion.reason), `an in-flight completion may only end as cancelled, got ${String(completion.reason)}`);
         else
-            assert.ok(["aborted", "eog", "maxTokens", "maxTime"].includes(completion.value.stopReason));
+            assert.ok(["aborted", "eog", "maxTokens", "maxTime", "decided"].includes(completion.value.stopReason), completion.value.stopReason);
         assert.deepEqual(seen, ["Q4_K_M"], "one switch, straight from Q8_0 to Q4_K_M (never 'no model')");
         assert.equal(engine.model?.fileType, "Q4_K_M");
         const after = await completer(engine).complete({prefix: "x = ", suffix: "\n", maxTokens: 3});

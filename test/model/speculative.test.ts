@@ -78,7 +78,9 @@ test("prompt lookup gives the same tokens as plain greedy decoding, with guesses
     assert.deepEqual(guessed.map((r) => r.tokens), plain.map((r) => r.tokens));
     const {accepted, rejected} = guesses(guessed);
     assert.ok(accepted > 0 && rejected > 0, `accepted ${accepted}, rejected ${rejected}: the comparison must cover both`);
-    assert.ok(guessed.some((r) => (r.speculation?.tokensPerStep ?? 1) > 1.5));
+    // How many tokens a step yields is not asserted: the guess budget weighs acceptance against the
+    // measured time of a guess, so on a loaded machine it guesses less (bench:speculative reports it).
+    assert.ok(guessed.every((r) => r.speculation?.predictor === "promptLookup"));
     assert.ok(plain.every((r) => r.speculation?.predictor === "none" && r.speculation.accepted + r.speculation.rejected === 0));
     await engine.dispose();
 });
