@@ -44,7 +44,10 @@ before(async () => {
         viewport: {width: 1400, height: 900},
         env: {QUANTPILOT_TEST_CHAT_SCRIPT: scriptFile},
         // The tool descriptions need room: 4096 tokens, as the extension's default.
-        settings: quantPilotSettings(await testModel("tiny"), {"quantpilot.contextSize": 4096, "workbench.colorTheme": "Default Dark Modern"})
+        // The tiny vocabulary spells the tool descriptions out in ~1,500 tokens and each diff result in hundreds:
+        // short replies leave the three scripted turns within the prompt budget (4,096 minus the reply), so none is trimmed.
+        settings: quantPilotSettings(await testModel("tiny"), {"quantpilot.contextSize": 4096, "quantpilot.assistant.maxReplyTokens": 256,
+            "workbench.colorTheme": "Default Dark Modern"})
     });
     await session.waitForActivation(EXTENSION_ID);
     await waitFor(async () => (await session.statusBarText(STATUS_ITEM_ID))?.includes("F16"), "the model in the status bar", 90_000);
