@@ -38,7 +38,8 @@ after(async () => {
 });
 
 test("the window is in Restricted Mode and QuantPilot loads the user's model, not the workspace's", async () => {
-    assert.ok(await session.statusBarText("status.workspaceTrust"), "Restricted Mode indicator");
+    // The indicator is drawn when the workbench gets to it, not necessarily before the extension activates.
+    assert.match(await waitFor(() => session.statusBarText("status.workspaceTrust"), "the Restricted Mode indicator"), /Restricted Mode/);
     const status = await waitFor(async () => {
         const text = await session.statusBarText(STATUS_ITEM_ID);
         return text?.includes("F16") === true ? text : null;
