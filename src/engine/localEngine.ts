@@ -17,7 +17,7 @@ import {RequestMetricsSink} from "./requestMetrics";
 import {useServingThreads} from "../threads/applyThreads";
 import {loadSpeculation} from "./speculative/loadSpeculation";
 import type {SpeculationOptions} from "./speculative/speculation";
-import type {AdapterRequest} from "./lora/adapterRequest";
+import {describeAdapters, type AdapterRequest} from "./lora/adapterRequest";
 import {withAdapters} from "./lora/adapterSwitch";
 
 export interface LoadOptions {
@@ -300,7 +300,8 @@ export class LocalEngine implements ModelLoader {
         this.active = next;
         this.emit();
         await current.retireContext();
-        const names = next.description.adapters?.map((a) => `${a.fileName} ×${a.scale}`).join(", ") ?? "none";
+        const adapters = next.description.adapters ?? [];
+        const names = adapters.length > 0 ? describeAdapters(adapters) : "none";
         this.log.info(`LoRA adapters on ${next.description.fileName}: ${names} (${Math.round(performance.now() - startedAt)} ms, weights not reloaded)`);
         return next.description;
     }

@@ -1,5 +1,6 @@
 import * as vscode from "vscode";
 import type {ModelState} from "../engine/modelHost";
+import {describeAdapters} from "../engine/lora/adapterRequest";
 
 /**
  * One status bar item: which model, which quantization, and what it is doing. Clicking it opens
@@ -36,7 +37,7 @@ export class StatusBar implements vscode.Disposable {
                     `${where}, ${m.runtime.threads} threads, ${m.runtime.build} engine`,
                     `Completions: ${m.hasFim ? (completionsEnabled ? "on" : "off") : "unavailable (no FIM tokens)"}`,
                     `Tools: ${m.supportsTools ? "yes" : "no"}`,
-                    ...(adapters.length > 0 ? [`LoRA adapters: ${adapters.map((a) => `${a.fileName} ×${a.scale}`).join(", ")} (weights not reloaded)`] : []),
+                    ...(adapters.length > 0 ? [`LoRA adapters: ${describeAdapters(adapters)} (weights not reloaded)`] : []),
                     ...(m.adapterNotice != null ? [`LoRA adapters left out: ${m.adapterNotice}`] : []),
                     ...(this.lastCompletion != null ? [`Last completion: ${this.lastCompletion}`] : [])
                 ].join("\n"));

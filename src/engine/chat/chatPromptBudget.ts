@@ -34,10 +34,11 @@ export interface FittedPrompt {
  */
 export function fitPrompt(session: ChatModelSession, systemPrompt: string, history: readonly ChatTurn[], tools: readonly ChatTool[], budget: number): FittedPrompt {
     const count = (text: string) => text === "" ? 0 : session.loaded.model.tokenize(text).length;
+    const {together: allToolsTokens, ...toolShares} = toolCosts(session, tools);
     const costs: PromptCosts = {
         system: count(systemPrompt),
         turns: history.map((turn) => turnCost(turn, count)),
-        ...toolCosts(session, tools)
+        ...toolShares
     };
     let target = budget;
     for (let round = 0; ; round++) {
@@ -47,7 +48,8 @@ export function fitPrompt(session: ChatModelSession, systemPrompt: string, histo
         const total = exactTokens(session, systemPrompt, keptHistory, keptTools);
         const over = total - budget;
         if (over <= 0 || !plan.fits || round === PLAN_ROUNDS - 1) {
-            const parts = describeParts(session, systemPrompt, keptHistory, keptTools, total, budget, count);
+            const toolsSchema = keptTools.length === tools.length ? allToolsTokens : toolsTokens(session, keptTools);
+            const parts = describeParts(keptHistory, {system: costs.system, toolsSchema}, total, budget, count);
             const notice = trimmedNotice(plan, budget);
             return {history: keptHistory, tools: keptTools, parts: notice != null ? {...parts, trimmed: notice} : parts, ...(notice != null ? {notice} : {}), fits: over <= 0};
         }
@@ -60,13 +62,14 @@ export function fitPrompt(session: ChatModelSession, systemPrompt: string, histo
  * alone, each tool's text carries the preamble too, so the preamble is what the separate texts
  * repeat beyond the text of all of them together.
  */
-function toolCosts(session: ChatModelSession, tools: readonly ChatTool[]): Pick<PromptCosts, "tools" | "toolsOverhead"> {
+function toolCosts(session: ChatModelSession, tools: readonly ChatTool[]): Pick<PromptCosts, "tools" | "toolsOverhead"> & {together: number} {
     const alone = tools.map((t) => toolsTokens(session, [t]));
     const together = toolsTokens(session, tools);
     const overhead = tools.length > 1 ? Math.max(0, Math.round((alone.reduce((a, b) => a + b, 0) - together) / (tools.length - 1))) : 0;
     return {
         tools: tools.map((t, i) => ({name: t.name, tokens: Math.max(0, alone[i]! - overhead), optional: t.optional === true})),
-        toolsOverhead: overhead
+        toolsOverhead: overhead,
+        together
     };
 }
 
@@ -101,17 +104,15 @@ function exactTokens(session: ChatModelSession, systemPrompt: string, history: r
 }
 
 /**
- * The exact total split by part: the system prompt, the tool descriptions and the new message by
- * their own tokens; the history is the rest (it carries the chat template's tokens too), so the
+ * The exact total split by part: the system prompt, the tool descriptions (both counted already
+ * for the plan) and the new message by their own tokens; the history is the rest (it carries the chat template's tokens too), so the
  * parts add up to what the model evaluates.
  */
 function describeParts(
-    session: ChatModelSession, systemPrompt: string, history: readonly ChatTurn[], tools: readonly ChatTool[], total: number, budget: number,
+    history: readonly ChatTurn[], {system, toolsSchema}: {readonly system: number; readonly toolsSchema: number}, total: number, budget: number,
     count: (text: string) => number
 ): PromptParts {
     const latest = [...history].reverse().find((t) => t.role === "user");
-    const system = count(systemPrompt);
-    const toolsSchema = toolsTokens(session, tools);
     const userMessage = latest?.role === "user" ? count(latest.text) : 0;
     return {
         tokens: {system, toolsSchema, history: Math.max(0, total - system - toolsSchema - userMessage), userMessage},

@@ -38,11 +38,11 @@ export async function* speculativeSteps(
         while (true) {
             const started = performance.now();
             const room = sequence.context.contextSize - sequence.nextTokenIndex - 1;
-            const limit = Math.min(budget.next(), Math.max(0, room - 1));
-            // The draft model guesses only when asked, so while guessing does not pay it costs nothing.
-            const guesses = limit > 0 ? await predictor.guessUpTo(limit) : [];
             if (room <= 0)
                 return;
+            const limit = Math.min(budget.next(), room - 1);
+            // The draft model guesses only when asked, so while guessing does not pay it costs nothing.
+            const guesses = limit > 0 ? await predictor.guessUpTo(limit) : [];
             const decided = await checkGuesses(sequence, pending, guesses);
             const accepted = decided.length - 1;
             counts.steps++;
