@@ -16,12 +16,16 @@
  * --llama-server: a llama-server binary to use instead of scripts/build-llama-tools.sh's (for example
  * one built without AMX, which can keep weight repacking on CPUs where the AMX kernel crashes).
  *
+ * --model: "random" (the default above), "real" (the real Qwen2.5-Coder-0.5B-Instruct Q4_K_M that
+ * scripts/fetch-real-models.sh fetches, bench:real's model: the same shape, but its suggestions stop
+ * where real code would, so the generated tokens and cache hits are the product's own) or a GGUF path.
+ *
  * --layouts instead replays the start of the trace on QuantPilot alone with each prompt layout
  * (see FimLayout), prefetch off, to measure what a keystroke costs in each.
  */
 import {cpus} from "node:os";
 import {readFile, writeFile} from "node:fs/promises";
-import {join} from "node:path";
+import {basename, join} from "node:path";
 import {parseArgs} from "node:util";
 import type {CompletionSettings} from "../src/completion/completionService";
 import {FIM_LAYOUTS} from "../src/completion/fimPrompt";
@@ -31,6 +35,7 @@ import {LocalCompleter} from "../src/completion/localCompleter";
 import {silentLogger} from "../src/util/logger";
 import {CACHE_DIR} from "../test/helpers/paths";
 import {quantizedTestModel} from "../test/helpers/testModels";
+import {fetchRealModels} from "../test/real/realModels";
 import {asksForSuggestion, TraceDocument, type TypingTrace} from "./completionTrace";
 import {LlamaVscodeClient} from "./llamaVscodeClient";
 import {startLlamaServer} from "./llamaServerProcess";
@@ -45,6 +50,7 @@ const {values} = parseArgs({
         trace: {type: "string", default: join(__dirname, "traces", "typing-trace.json")},
         layouts: {type: "boolean", default: false},
         "llama-server": {type: "string"},
+        model: {type: "string", default: "random"},
         json: {type: "boolean", default: false}
     }
 });
@@ -148,10 +154,10 @@ async function compare(trace: TypingTrace, model: string): Promise<void> {
     }
     await writeFile(SAMPLES_FILE, JSON.stringify({quantpilot: ourSamples, llamaServer: theirSamples}, null, 1));
     note(`per-keystroke samples: ${SAMPLES_FILE}`);
-    report(summarize(ourSamples, OUR_MODEL_SOURCES), summarize(theirSamples, ["server"]), declined, build);
+    report(summarize(ourSamples, OUR_MODEL_SOURCES), summarize(theirSamples, ["server"]), declined, build, model);
 }
 
-function report(ours: ReturnType<typeof summarize>, theirs: ReturnType<typeof summarize>, declined: number, build: string | undefined): void {
+function report(ours: ReturnType<typeof summarize>, theirs: ReturnType<typeof summarize>, declined: number, build: string | undefined, model: string): void {
     const ratio = {p50: round(ours.p50Ms / theirs.p50Ms, 3), p95: round(ours.p95Ms / theirs.p95Ms, 3)};
     const rows = [["", "p50 ms", "p95 ms", "mean ms", "prompt tok/request", "prompt tok/model call", "gen tok/model call", "answered without model"],
         ["QuantPilot", ours.p50Ms, ours.p95Ms, ours.meanMs, ours.promptTokensPerRequest, ours.promptTokensPerModelCall, ours.generatedTokensPerModelCall, ours.cacheHitRate],
@@ -168,7 +174,7 @@ function report(ours: ReturnType<typeof summarize>, theirs: ReturnType<typeof su
             quantpilot: ours,
             llamaServer: theirs,
             ratio,
-            setup: {threads, maxTokens, maxTimeMs, keystrokes: ours.requests, declined, build, llamaServer: values["llama-server"] ?? "default, --no-repack", cpu: cpus()[0]?.model}
+            setup: {model: values.model === "random" ? "coder-0.5b preset (random weights) Q4_K_M" : basename(model), threads, maxTokens, maxTimeMs, keystrokes: ours.requests, declined, build, llamaServer: values["llama-server"] ?? "default, --no-repack", cpu: cpus()[0]?.model}
         }));
 }
 
@@ -207,9 +213,21 @@ async function compareLayouts(trace: TypingTrace, model: string): Promise<void> 
         console.log(JSON.stringify({layouts: results, setup: {threads, maxTokens, events: events.length}}));
 }
 
+/** The model file --model names. */
+async function benchModel(name: string): Promise<string> {
+    if (name === "random")
+        return quantizedTestModel("coder-0.5b", "Q4_K_M");
+    if (name !== "real")
+        return name;
+    const real = await fetchRealModels();
+    if (real == null)
+        throw new Error("no real models (scripts/fetch-real-models.sh could not fetch them)");
+    return real.completion.path;
+}
+
 async function main(): Promise<void> {
     const trace = JSON.parse(await readFile(values.trace!, "utf8")) as TypingTrace;
-    const model = await quantizedTestModel("coder-0.5b", "Q4_K_M");
+    const model = await benchModel(values.model);
     note(`replaying ${trace.events.length} events of ${values.trace} on ${model}, ${threads} thread(s) each`);
     if (values.layouts)
         await compareLayouts(trace, model);
