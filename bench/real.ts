@@ -7,6 +7,7 @@
  *   npm run bench:real -- [--limit 300] [--seed N] [--threads 1] [--max-tokens 32] [--lines-above 32]
  *       [--lines-below 8] [--ab-types Q8_0,Q3_K_M,Q2_K] [--ab-fim-tasks 20] [--tools-limit N]
  *       [--tools-result FILE] [--ab-check FILE] [--sections fim,tools,ab] [--llama-bin DIR] [--json]
+ *       [--skip N] [--samples FILE] [--merge-samples FILE,FILE...]
  *
  * FIM tasks: a seeded random pick of files from Python's standard library and TypeScript's lib
  * .d.ts files, as installed on the machine when it runs, then of a line, a cursor and a span of
@@ -24,6 +25,10 @@
  * A/B: the shipped Q4_K_M is the reference (no F16 ships on PyPI), the lower levels are made from
  * it with QuantPilot's quantizer (--allow-requantize), and bench/abCheck.ts compares
  * `quantpilot ab --metrics quality` with `llama-perplexity --kl-divergence` on the same text file.
+ * Two cores, two halves: `--sections fim --skip 150 --samples half-2.json` runs the FIM pairs from
+ * task 150 on, with per-task samples in that file (under .cache/bench-real/), beside a run of the
+ * first half; `--sections fim --merge-samples fim-samples.json,half-2.json` then scores all
+ * --limit tasks from the two files (every task must be in one of them) without running any.
  * The last line with --json is one JSON object (see `result` below).
  */
 import {execFile} from "node:child_process";
@@ -55,6 +60,9 @@ const {values} = parseArgs({
         "tools-limit": {type: "string"},
         sections: {type: "string", default: "fim,tools,ab"},
         "llama-bin": {type: "string"},
+        skip: {type: "string", default: "0"},
+        samples: {type: "string", default: "fim-samples.json"},
+        "merge-samples": {type: "string"},
         json: {type: "boolean", default: false}
     }
 });
@@ -81,18 +89,44 @@ async function cli(args: string[]): Promise<string> {
     return stdout.trim().split("\n").pop()!;
 }
 
-async function fimSection(model: RealModel, tasks: FimTask[]) {
+interface FimSample {
+    readonly file: string;
+    readonly line: number;
+    readonly middle: string;
+    readonly quantpilot: FimOutcome;
+    readonly llamaServer: FimOutcome;
+}
+
+const sampleKey = (t: {file: string; line: number; middle: string}) => `${t.file}:${t.line}:${t.middle}`;
+
+async function fimSection(model: RealModel, allTasks: FimTask[]) {
+    const tasks = allTasks.slice(Number(values.skip));
     note(`FIM: ${tasks.length} tasks on ${model.name}, QuantPilot and llama-server taking turns`);
     // Rewritten after every task: a run stopped early (a deadline, a busy machine) keeps what it measured.
     const saveSamples = (quantpilot: readonly FimOutcome[], llamaServer: readonly FimOutcome[]) =>
-        writeFile(join(WORK_DIR, "fim-samples.json"), JSON.stringify(quantpilot.map((q, i) => ({
-            file: tasks[i]!.file, line: tasks[i]!.line, middle: tasks[i]!.middle, quantpilot: q, llamaServer: llamaServer[i]
+        writeFile(join(WORK_DIR, values.samples), JSON.stringify(quantpilot.map((q, i): FimSample => ({
+            file: tasks[i]!.file, line: tasks[i]!.line, middle: tasks[i]!.middle, quantpilot: q, llamaServer: llamaServer[i]!
         })), null, 1));
     const {quantpilot, llamaServer} = await compareFim(model.path, tasks, {
         ...options, onProgress: (done, total) => done % 5 === 0 && note(`  FIM ${done}/${total}`), onOutcomes: saveSamples
     });
     await saveSamples(quantpilot, llamaServer);
     return {quantpilot: summarizeFim(quantpilot), llamaServer: summarizeFim(llamaServer)};
+}
+
+/** The FIM section scored from the per-task samples of earlier runs (halves run side by side). */
+function mergedFimSection(tasks: readonly FimTask[], files: readonly string[]) {
+    const byTask = new Map<string, FimSample>();
+    for (const file of files)
+        for (const sample of JSON.parse(readFileSync(join(WORK_DIR, file), "utf8")) as FimSample[])
+            if (!byTask.has(sampleKey(sample)))
+                byTask.set(sampleKey(sample), sample);
+    const samples = tasks.map((task) => byTask.get(sampleKey(task)));
+    const missing = samples.filter((s) => s == null).length;
+    if (missing > 0)
+        throw new Error(`${missing} of the ${tasks.length} tasks are in none of ${files.join(", ")}: run them first`);
+    note(`FIM: ${tasks.length} tasks scored from ${files.join(" + ")}`);
+    return {quantpilot: summarizeFim(samples.map((s) => s!.quantpilot)), llamaServer: summarizeFim(samples.map((s) => s!.llamaServer))};
 }
 
 async function toolsSection(model: RealModel) {
@@ -191,7 +225,8 @@ async function main(): Promise<void> {
     const trees = sourceTrees();
     const tasks = cutFimTasks(trees, {seed, count: Number(values.limit), linesAbove: Number(values["lines-above"]), linesBelow: Number(values["lines-below"])});
     const startedAt = performance.now();
-    const fim = await section("fim", () => fimSection(real.completion, tasks));
+    const merge = values["merge-samples"]?.split(",").map((f) => f.trim()).filter(Boolean);
+    const fim = await section("fim", async () => merge != null ? mergedFimSection(tasks, merge) : fimSection(real.completion, tasks));
     const tools = await section("tools", () => toolsSection(real.instruct));
     const ab = await section("ab", () => abSection(real.completion, tasks, trees));
     if (fim == null)

@@ -19,6 +19,7 @@ import {startVsCode, waitFor, type VsCodeSession} from "./harness/codeServer";
 import {EXTENSION_ID, STATUS_ITEM_ID, quantPilotSettings, vsixUnderTest} from "./support/extensionUnderTest";
 import {RESULTS_DIR} from "../helpers/paths";
 import {testModel} from "../helpers/testModels";
+import {tempDir} from "../helpers/tempDir";
 
 const SCRIPT = {
     turns: [
@@ -35,7 +36,7 @@ let workspace: string;
 before(async () => {
     workspace = await mkdtemp(join(tmpdir(), "qp-e2e-assistant-"));
     await writeFile(join(workspace, "greeting.txt"), "hello world\n");
-    const scriptFile = join(await mkdtemp(join(tmpdir(), "qp-e2e-script-")), "script.json");
+    const scriptFile = join(tempDir("e2e-script"), "script.json");
     await writeFile(scriptFile, JSON.stringify(SCRIPT));
     session = await startVsCode({
         name: "assistant",

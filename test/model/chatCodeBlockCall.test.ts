@@ -1,7 +1,6 @@
 import {after, test} from "node:test";
 import assert from "node:assert/strict";
-import {mkdtemp, realpath, writeFile} from "node:fs/promises";
-import {tmpdir} from "node:os";
+import {realpath, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import type {ToolCallPart} from "../../src/engine/chat/chatTranscript";
 import {ToolChat} from "../../src/engine/chat/toolChat";
@@ -11,13 +10,14 @@ import {NodeToolEnvironment} from "../../src/tools/nodeToolEnvironment";
 import {WorkspacePaths} from "../../src/tools/workspacePaths";
 import {newTestEngine, testRuntime, TEST_LOAD_OPTIONS} from "../helpers/engine";
 import {testModel} from "../helpers/testModels";
+import {tempDir} from "../helpers/tempDir";
 
 after(async () => {
     await testRuntime().dispose();
 });
 
 test("a call the model writes as a JSON code block runs like a call in the chat format, and its text leaves the reply", async () => {
-    const root = await realpath(await mkdtemp(join(tmpdir(), "qp-codeblock-")));
+    const root = await realpath(tempDir("codeblock"));
     await writeFile(join(root, "notes.txt"), "hello okapi-93\n");
     const engine = newTestEngine();
     await engine.load(await testModel("tiny"), {...TEST_LOAD_OPTIONS, contextSize: 4096});

@@ -1,8 +1,6 @@
 import {after, test} from "node:test";
 import assert from "node:assert/strict";
-import {mkdtemp, realpath} from "node:fs/promises";
-import {tmpdir} from "node:os";
-import {join} from "node:path";
+import {realpath} from "node:fs/promises";
 import type {ChatTurn} from "../../src/engine/chat/chatTranscript";
 import {ToolChat, type ToolChatOptions} from "../../src/engine/chat/toolChat";
 import {promptPartsTotal} from "../../src/engine/promptParts";
@@ -13,6 +11,7 @@ import {NodeToolEnvironment} from "../../src/tools/nodeToolEnvironment";
 import {WorkspacePaths} from "../../src/tools/workspacePaths";
 import {newTestEngine, testRuntime, TEST_LOAD_OPTIONS} from "../helpers/engine";
 import {testModel} from "../helpers/testModels";
+import {tempDir} from "../helpers/tempDir";
 
 const SYSTEM = "You are QuantPilot.";
 
@@ -21,7 +20,7 @@ after(async () => {
 });
 
 async function setup(contextSize: number, options: ToolChatOptions) {
-    const root = await realpath(await mkdtemp(join(tmpdir(), "qp-budget-")));
+    const root = await realpath(tempDir("budget"));
     const engine = newTestEngine();
     await engine.load(await testModel("tiny"), {...TEST_LOAD_OPTIONS, contextSize});
     const chat = new ToolChat(engine, () => ({temperature: 0, ...options}));

@@ -1,8 +1,7 @@
 import {after, test} from "node:test";
 import assert from "node:assert/strict";
 import {existsSync} from "node:fs";
-import {mkdtemp, readFile, realpath, writeFile} from "node:fs/promises";
-import {tmpdir} from "node:os";
+import {readFile, realpath, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import type {ChatTool} from "../../src/engine/chat/chatTool";
 import type {AssistantTurn, ToolCallPart} from "../../src/engine/chat/chatTranscript";
@@ -14,6 +13,7 @@ import {NodeToolEnvironment, type NodeToolEnvironmentOptions} from "../../src/to
 import {WorkspacePaths} from "../../src/tools/workspacePaths";
 import {newTestEngine, testRuntime, TEST_LOAD_OPTIONS} from "../helpers/engine";
 import {testModel} from "../helpers/testModels";
+import {tempDir} from "../helpers/tempDir";
 
 /** The tool descriptions alone take ~1,500 tokens of the tiny vocabulary. */
 const CHAT_LOAD = {...TEST_LOAD_OPTIONS, contextSize: 4096};
@@ -25,7 +25,7 @@ after(async () => {
 });
 
 async function setup(env: Partial<NodeToolEnvironmentOptions> = {}, options: () => ToolChatOptions = () => ({})) {
-    const root = await realpath(await mkdtemp(join(tmpdir(), "qp-chat-")));
+    const root = await realpath(tempDir("chat"));
     await writeFile(join(root, "notes.txt"), `hello ${MARKER}\n`);
     const engine = newTestEngine();
     await engine.load(await testModel("tiny"), CHAT_LOAD);

@@ -1,15 +1,15 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {chmodSync, mkdtempSync, readdirSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {chmodSync, existsSync, readdirSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {LocalEngineBuilds} from "../../src/engine/build/localEngineBuilds";
 import {physicalCoreCount} from "../../src/threads/cpuCores";
 import {lastJsonLine, runCli} from "../helpers/cli";
 import {testModel} from "../helpers/testModels";
+import {tempDir} from "../helpers/tempDir";
 
 /** Thread measurements of these runs go to a scratch cache, not the user's. */
-const cacheEnv = () => ({QUANTPILOT_CACHE_DIR: mkdtempSync(join(tmpdir(), "qp-cli-cache-"))});
+const cacheEnv = () => ({QUANTPILOT_CACHE_DIR: tempDir("cli-cache")});
 
 test("engine status --json says which engine runs, its CPU variant, GPU backend and thread counts", async () => {
     const run = await runCli(["engine", "status", "--json", "--gpu", "cpu"], {env: cacheEnv()});
@@ -43,15 +43,17 @@ test("engine probe clamps a thread count above the cores, with a note, and repor
 });
 
 test("engine build without cmake or a compiler says what to install and changes nothing", {skip: process.platform === "win32"}, async () => {
-    const bin = mkdtempSync(join(tmpdir(), "qp-path-"));
+    const bin = tempDir("path");
     writeFileSync(join(bin, "git"), "#!/bin/sh\nexit 0\n");
     chmodSync(join(bin, "git"), 0o755);
     const builds = new LocalEngineBuilds();
-    const before = readdirSync(builds.dir);
+    // The folder exists only once a build was made (or another test made one).
+    const buildFolders = () => existsSync(builds.dir) ? readdirSync(builds.dir) : [];
+    const before = buildFolders();
     const run = await runCli(["engine", "build", "--gpu", "cpu"], {env: {...cacheEnv(), PATH: bin}});
     assert.equal(run.code, 1);
     assert.match(run.stderr, /cmake: not found on PATH\. Install: .*C\+\+ compiler: no C\+\+ compiler found\. Install: /);
-    assert.deepEqual(readdirSync(builds.dir), before);
+    assert.deepEqual(buildFolders(), before);
 });
 
 test("engine with a wrong subcommand is a usage error", async () => {

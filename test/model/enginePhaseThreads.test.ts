@@ -1,7 +1,6 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {mkdtempSync, readFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {PROMPT_BATCH_MIN_TOKENS, servingThreadsOf, usePhaseThreads} from "../../src/threads/applyThreads";
 import {probeThreads} from "../../src/threads/measureThreads";
@@ -9,6 +8,7 @@ import {ThreadTuner} from "../../src/threads/threadTuner";
 import {TEST_LOAD_OPTIONS, newTestEngine, testRuntime} from "../helpers/engine";
 import {recordingLogger} from "../helpers/recordingLogger";
 import {testModel} from "../helpers/testModels";
+import {tempDir} from "../helpers/tempDir";
 
 async function tinyModel() {
     const llama = await testRuntime().get("cpu");
@@ -69,7 +69,7 @@ test("the thread probe measures every candidate, and stops when cancelled", asyn
 
 test("the tuner measures once per machine and model size, then reuses the result until forced", async () => {
     const engine = newTestEngine();
-    const cacheFile = join(mkdtempSync(join(tmpdir(), "qp-threads-")), "thread-policy.json");
+    const cacheFile = join(tempDir("threads"), "thread-policy.json");
     const log = recordingLogger();
     try {
         const description = await engine.load(await testModel("tiny"), TEST_LOAD_OPTIONS);

@@ -1,8 +1,7 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import {existsSync} from "node:fs";
-import {mkdtemp, readFile, realpath, writeFile} from "node:fs/promises";
-import {tmpdir} from "node:os";
+import {readFile, realpath, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {ApprovalBroker} from "../../src/assistant/approvalBroker";
 import {lineChangeCount} from "../../src/assistant/lineChangeCount";
@@ -10,13 +9,14 @@ import {createFileTool} from "../../src/tools/createFileTool";
 import {editFileTool} from "../../src/tools/editFileTool";
 import {NodeToolEnvironment} from "../../src/tools/nodeToolEnvironment";
 import {WorkspacePaths} from "../../src/tools/workspacePaths";
+import {tempDir} from "../helpers/tempDir";
 
 /**
  * The diff-accept flow as the assistant wires it: a change tool proposes, the broker holds the
  * decision (the chat shows Accept/Reject on the call), and the file is written only on accept.
  */
 async function reviewFlow(): Promise<{root: string; broker: ApprovalBroker; env: (signal?: AbortSignal) => NodeToolEnvironment}> {
-    const root = await realpath(await mkdtemp(join(tmpdir(), "qp-review-")));
+    const root = await realpath(tempDir("review"));
     await writeFile(join(root, "config.json"), "{\n  \"debug\": false\n}\n");
     const broker = new ApprovalBroker();
     const paths = new WorkspacePaths([{name: "ws", path: root}]);

@@ -1,9 +1,9 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {mkdtemp, writeFile} from "node:fs/promises";
-import {tmpdir} from "node:os";
+import {writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {TestChatScript} from "../../src/assistant/assistantTestHooks";
+import {tempDir} from "../helpers/tempDir";
 
 test("the scripted-chat test seam is off unless its environment variable names a script", () => {
     assert.equal(TestChatScript.fromEnvironment({}), undefined);
@@ -11,7 +11,7 @@ test("the scripted-chat test seam is off unless its environment variable names a
 });
 
 test("a script hands out one turn's replies per chat turn, then nothing", async () => {
-    const file = join(await mkdtemp(join(tmpdir(), "qp-script-")), "script.json");
+    const file = join(tempDir("script"), "script.json");
     await writeFile(file, JSON.stringify({turns: [["a", "b"], ["c"], "not a turn", [1]]}));
     const script = TestChatScript.fromEnvironment({QUANTPILOT_TEST_CHAT_SCRIPT: file})!;
     assert.deepEqual(script.next(), ["a", "b"]);

@@ -1,7 +1,6 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {discardBuild, settleBuild} from "../../src/engine/build/buildActivation";
 import {judgeBuilds} from "../../src/engine/build/buildComparison";
@@ -13,12 +12,9 @@ import {buildEngine} from "../../src/engine/build/engineBuild";
 import {LocalEngineBuilds, SLOT_CMAKE_OPTION} from "../../src/engine/build/localEngineBuilds";
 import {nativeCpuCmakeOptions} from "../../src/engine/build/nativeCpuOptions";
 import {until} from "../helpers/fakeTime";
+import {tempDir} from "../helpers/tempDir";
 
 const posixOnly = {skip: process.platform === "win32" ? "fake tools are shell scripts" : false};
-
-function tempDir(name: string): string {
-    return mkdtempSync(join(tmpdir(), `qp-${name}-`));
-}
 
 /** A PATH holding only fake versions of the named tools. */
 function fakeToolsPath(tools: Record<string, string>): string {

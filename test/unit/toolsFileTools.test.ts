@@ -1,8 +1,7 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import {existsSync} from "node:fs";
-import {mkdir, mkdtemp, readFile, realpath, writeFile} from "node:fs/promises";
-import {tmpdir} from "node:os";
+import {mkdir, readFile, realpath, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {createFileTool} from "../../src/tools/createFileTool";
 import {editFileTool} from "../../src/tools/editFileTool";
@@ -15,9 +14,10 @@ import {searchTextTool} from "../../src/tools/searchTextTool";
 import {ToolError} from "../../src/tools/toolError";
 import type {ProposedChange} from "../../src/tools/toolDefinition";
 import {WorkspacePaths} from "../../src/tools/workspacePaths";
+import {tempDir} from "../helpers/tempDir";
 
 async function workspace(options: Partial<NodeToolEnvironmentOptions> = {}): Promise<{root: string; env: NodeToolEnvironment}> {
-    const root = await realpath(await mkdtemp(join(tmpdir(), "qp-tools-")));
+    const root = await realpath(tempDir("tools"));
     await mkdir(join(root, "src"));
     await mkdir(join(root, "node_modules", "dep"), {recursive: true});
     await writeFile(join(root, "src", "app.ts"), "const greeting = \"hello\";\nconsole.log(greeting);\n");

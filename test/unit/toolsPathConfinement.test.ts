@@ -1,14 +1,14 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {mkdir, mkdtemp, realpath, symlink, writeFile} from "node:fs/promises";
-import {tmpdir} from "node:os";
+import {mkdir, realpath, symlink, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {ToolError} from "../../src/tools/toolError";
 import {WorkspacePaths} from "../../src/tools/workspacePaths";
+import {tempDir} from "../helpers/tempDir";
 
 /** A workspace folder next to a "secret" folder outside it, with links both ways. */
 async function fixture(): Promise<{root: string; outside: string; paths: WorkspacePaths}> {
-    const base = await realpath(await mkdtemp(join(tmpdir(), "qp-paths-")));
+    const base = await realpath(tempDir("paths"));
     const root = join(base, "project");
     const outside = join(base, "secret");
     await mkdir(join(root, "src"), {recursive: true});
@@ -74,7 +74,7 @@ test("empty paths, NUL bytes and a workspace without folders get a clear error",
 
 test("in a multi-root workspace a folder name picks the folder and paths are shown with it", async () => {
     const {root} = await fixture();
-    const other = await realpath(await mkdtemp(join(tmpdir(), "qp-paths-other-")));
+    const other = await realpath(tempDir("paths-other"));
     await writeFile(join(other, "b.txt"), "b");
     const paths = new WorkspacePaths([{name: "project", path: root}, {name: "other", path: other}]);
     const b = await paths.resolve("other/b.txt");
