@@ -1,5 +1,6 @@
 import {fork, type ChildProcess} from "node:child_process";
 import {join} from "node:path";
+import {childCpuTimeMs} from "../../src/engine/guard/childCpuTime";
 import {REPO_ROOT} from "./paths";
 
 export type ReferenceStage = "load" | "context" | "decode" | "template";
@@ -17,6 +18,14 @@ export interface ReferenceResult {
 
 const DEFAULT_STAGE_TIMEOUTS_MS: Record<ReferenceStage, number> = {load: 10_000, context: 10_000, decode: 10_000, template: 5_000};
 /**
+ * Where the child's processor time can be read (Linux), a stage's limit counts that, as the guard's
+ * probe does: on a busy machine a sound stage takes many times longer by the clock (a template took
+ * over 5 s at load average 7), while a hung one keeps burning processor time. The clock still ends
+ * a stage at this many times its limit (a child stuck without running).
+ */
+const WALL_FACTOR_WITH_CPU_TIME = 6;
+const CPU_POLL_MS = 200;
+/**
  * The reference's JS heap, as in the hostile-input report: a load that needs more than this to
  * read a header would take the editor's memory with it.
  */
@@ -29,7 +38,8 @@ type ChildMessage = {type: "ready"} | StageMessage | DoneMessage;
 /**
  * Loads each file with plain node-llama-cpp in child processes, one after another, so a crash
  * or a hang costs only that file: the child is replaced and the next file goes on. A stage
- * that runs past its time counts as a hang (the tiny models take well under a second per stage).
+ * that runs past its time counts as a hang (the tiny models take well under a second of processor
+ * time per stage).
  */
 export async function referenceLoads(
     paths: readonly string[], concurrency = 1, stageTimeoutMs: Record<ReferenceStage, number> = DEFAULT_STAGE_TIMEOUTS_MS
@@ -92,15 +102,27 @@ class RunningChild {
         return new Promise((resolve) => {
             let stage: ReferenceStage = "load";
             let timer: NodeJS.Timeout | undefined;
+            let stageCpuStart: number | undefined;
+            const cpuLimited = process.platform === "linux" && this.child.pid != null;
+            const hung = () => finish({path, ok: false, stage, outcome: "hung"});
+            const poll = cpuLimited ? setInterval(() => void childCpuTimeMs(this.child.pid).then((now) => {
+                if (now == null)
+                    return;
+                stageCpuStart ??= now;
+                if (now - stageCpuStart > stageTimeoutMs[stage])
+                    hung();
+            }), CPU_POLL_MS) : undefined;
             const finish = (result: ReferenceResult) => {
                 clearTimeout(timer);
+                clearInterval(poll);
                 this.listener = undefined;
                 this.exitListener = undefined;
                 resolve(result);
             };
             const arm = () => {
                 clearTimeout(timer);
-                timer = setTimeout(() => finish({path, ok: false, stage, outcome: "hung"}), stageTimeoutMs[stage]);
+                stageCpuStart = undefined;
+                timer = setTimeout(hung, stageTimeoutMs[stage] * (cpuLimited ? WALL_FACTOR_WITH_CPU_TIME : 1));
             };
             this.listener = (message) => {
                 if (message.type === "stage") {
