@@ -112,7 +112,13 @@ class RunningChild {
                 if (now - stageCpuStart > stageTimeoutMs[stage])
                     hung();
             }), CPU_POLL_MS) : undefined;
+            let finished = false;
             const finish = (result: ReferenceResult) => {
+                // A processor-time reading still on its way may land after the end; it must not
+                // clear the listeners of this child's next load.
+                if (finished)
+                    return;
+                finished = true;
                 clearTimeout(timer);
                 clearInterval(poll);
                 this.listener = undefined;
