@@ -54,21 +54,12 @@ test("a comparison started from the panel goes through the three picks and its r
     const frame = await abTab();
     await frame.locator("[data-testid=ab-compare]").click();
 
-    const rows = session.page.locator(".quick-input-widget .monaco-list-row");
-    await waitFor(async () => (await session.page.locator(".quick-input-widget .quick-input-title").textContent())?.includes("(1/3)"), "the reference pick");
     // The unquantized file is offered first, as the suggested reference, though Q8_0 is loaded.
-    assert.match(await rows.first().textContent() ?? "", /F16.*Suggested reference/);
-    await session.page.keyboard.press("Enter");
-
-    await waitFor(async () => (await session.page.locator(".quick-input-widget .quick-input-title").textContent())?.includes("(2/3)"), "the candidates pick");
-    const candidates = await rows.allTextContents();
-    assert.equal(candidates.length, 2);
-    assert.ok(candidates.some((c) => c.includes("Q8_0")) && candidates.some((c) => c.includes("Q2_K")), `candidates: ${candidates.join(" | ")}`);
-    await session.page.keyboard.press("Enter"); // both are picked already
-
-    await waitFor(async () => (await session.page.locator(".quick-input-widget .quick-input-title").textContent())?.includes("(3/3)"), "the text pick");
-    assert.match(await rows.first().textContent() ?? "", /Built-in code and prose/);
-    await session.page.keyboard.press("Enter");
+    await answerPick("(1/3)", (rows) => /F16.*Suggested reference/.test(rows[0] ?? ""));
+    // Both candidates are picked already.
+    const candidates = await answerPick("(2/3)", (rows) => rows.some((c) => c.includes("Q8_0")) && rows.some((c) => c.includes("Q2_K")));
+    assert.equal(candidates.length, 2, `candidates: ${candidates.join(" | ")}`);
+    await answerPick("(3/3)", (rows) => /Built-in code and prose/.test(rows[0] ?? ""));
 
     // The verdicts come as a notification and the report opens as a Markdown preview.
     const verdicts = await waitFor(async () => (await session.allNotifications()).find((n) => /Q2_K/.test(n) && /Q8_0/.test(n)), "the verdicts notification", 240_000);
@@ -96,16 +87,40 @@ test("a comparison started from the panel goes through the three picks and its r
 test("a comparison cancelled from the panel saves nothing and says so", async () => {
     const frame = await abTab();
     await frame.locator("[data-testid=ab-compare]").click();
-    for (const step of ["(1/3)", "(2/3)", "(3/3)"]) {
-        await waitFor(async () => (await session.page.locator(".quick-input-widget .quick-input-title").textContent())?.includes(step), `the ${step} pick`);
-        await session.page.keyboard.press("Enter");
-    }
+    await answerPick("(1/3)", (rows) => /Suggested reference/.test(rows[0] ?? ""));
+    await answerPick("(2/3)", (rows) => rows.length === 2);
+    await answerPick("(3/3)", (rows) => /Built-in code and prose/.test(rows[0] ?? ""));
     const panel = await abTab();
-    await panel.locator("[data-testid=ab-cancel]").click({timeout: 60_000});
+    // Progress moves the bar in place: the Cancel button stays the element the pointer is on.
+    const cancel = panel.locator("[data-testid=ab-cancel]");
+    const button = await cancel.elementHandle({timeout: 60_000});
+    const line = panel.locator("[data-testid=ab-running] [role=status]");
+    const first = await line.textContent();
+    await waitFor(async () => (await line.textContent()) !== first, "the progress line to move", 120_000);
+    assert.ok(await button.evaluate((el) => el.isConnected), "the Cancel button was replaced while the comparison ran");
+    await cancel.click({timeout: 60_000});
     await waitFor(async () => (await session.allNotifications()).some((n) => n.includes("Comparison cancelled; nothing was saved.")), "the cancel note", 60_000);
     await waitFor(async () => (await panel.locator("[data-testid=ab-compare]").count()) === 1, "the start button back", 30_000);
     assert.equal(await panel.locator("[data-testid=ab-history-row]").count(), 1, "the cancelled run is not in the history");
 });
+
+/**
+ * Accepts the default answer of one step of the quick-pick flow, once that step is on screen with
+ * its list filled. The extension host sends a quick pick's title and its items in separate
+ * messages, so the title can show over an empty list: an Enter pressed then accepts nothing, and
+ * the flow ends without a word. Returns the rows' texts as they were accepted.
+ */
+async function answerPick(step: string, ready: (rows: string[]) => boolean): Promise<string[]> {
+    const widget = session.page.locator(".quick-input-widget");
+    const rows = await waitFor(async () => {
+        if (!await widget.isVisible() || !(await widget.locator(".quick-input-title").textContent())?.includes(step))
+            return undefined;
+        const texts = await widget.locator(".monaco-list-row").allTextContents();
+        return texts.length > 0 && ready(texts) ? texts : undefined;
+    }, `the ${step} pick with its list filled`);
+    await session.page.keyboard.press("Enter");
+    return rows;
+}
 
 /** The panel, opened if needed, on its A/B tab. */
 async function abTab(): Promise<Frame> {

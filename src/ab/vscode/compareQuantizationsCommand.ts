@@ -72,8 +72,12 @@ async function pickFromVariants(
         placeHolder: "The quantizations to compare with the reference",
         canPickMany: true
     });
-    if (picked == null || picked.length === 0)
+    if (picked == null)
         return undefined;
+    if (picked.length === 0) {
+        void vscode.window.showInformationMessage("No candidate was picked, so there is nothing to compare with the reference. Run Compare Quantizations again and check at least one.");
+        return undefined;
+    }
     return {
         referencePath: reference.choice.path,
         referenceLabel: referenceLabel(reference.choice, suggested?.choice),

@@ -17,7 +17,7 @@ import {createServer} from "node:net";
 import {tmpdir} from "node:os";
 import {basename, dirname, join, resolve} from "node:path";
 import {promisify} from "node:util";
-import {chromium, type Browser, type BrowserContext, type Frame, type Page} from "playwright-core";
+import {chromium, type Browser, type BrowserContext, type ElementHandle, type Frame, type Page} from "playwright-core";
 import {editorInstall, type EditorId, type EditorInstall} from "./editor";
 
 const execFileP = promisify(execFile);
@@ -406,6 +406,24 @@ export async function startVsCode(opts: StartOptions): Promise<VsCodeSession> {
     }
 }
 
+/**
+ * The page inside a visible webview iframe once it is written (the inner frame starts as
+ * about:blank), or null. A page that names itself with a different title than the tab's
+ * belongs to another webview.
+ */
+async function contentOfWebview(outer: ElementHandle, tabTitle: string | null): Promise<Frame | null> {
+    if (!await outer.isVisible())
+        return null;
+    const inner = await (await outer.contentFrame())?.$("#active-frame");
+    const frame = await inner?.contentFrame();
+    if (frame == null)
+        return null;
+    const page = await frame.evaluate(() => ({ready: document.readyState === "complete" && document.body !== null, title: document.title})).catch(() => null);
+    if (page == null || !page.ready)
+        return null;
+    return tabTitle == null || page.title === "" || page.title === tabTitle ? frame : null;
+}
+
 type SessionParts = Pick<VsCodeSession, "editor" | "page" | "browser" | "baseUrl" | "userDataDir" | "extensionsDir" | "serverLogFile" | "artifactsDir" | "logsDir" | "close"> & {
     root: string;
 };
@@ -557,24 +575,24 @@ function makeSession(p: SessionParts): VsCodeSession {
 
     const webviewFrame = async (titleOrSelector: string): Promise<Frame> => {
         const isSelector = /^[.#[]|^iframe/.test(titleOrSelector);
-        if (!isSelector) {
-            const tab = page.locator(".tabs-container .tab", {hasText: titleOrSelector}).first();
-            await tab.click();
-        }
-        const outer = await waitFor(async () => {
-            const frames = page.locator(isSelector ? titleOrSelector : "iframe.webview.ready");
-            for (const h of await frames.elementHandles()) {
-                if (await h.isVisible()) return h;
+        const tab = page.locator(".tabs-container .tab", {hasText: titleOrSelector}).first();
+        // A whole lookup is retried, not each step: just after a tab switch the previous editor's
+        // webview can still be the visible one, and a hidden panel's webview is built anew (slow on
+        // a busy machine), so a frame picked too early may never fill.
+        return waitFor(async () => {
+            if (!isSelector) {
+                if (await tab.getAttribute("aria-selected", {timeout: 2_000}) !== "true")
+                    await tab.click({timeout: 2_000});
+                if (await tab.getAttribute("aria-selected", {timeout: 2_000}) !== "true")
+                    return undefined;
+            }
+            for (const outer of await page.locator(isSelector ? titleOrSelector : "iframe.webview.ready").elementHandles()) {
+                const frame = await contentOfWebview(outer, isSelector ? null : titleOrSelector);
+                if (frame != null)
+                    return frame;
             }
             return undefined;
-        }, `webview iframe ${titleOrSelector}`);
-        const outerFrame = await waitFor(() => outer.contentFrame(), "outer webview frame");
-        const inner = await outerFrame.waitForSelector("#active-frame", {timeout: UI_TIMEOUT_MS});
-        return waitFor(async () => {
-            const f = await inner.contentFrame();
-            // The inner frame starts as about:blank until the webview's HTML is written.
-            return f && (await f.evaluate(() => document.readyState === "complete" && document.body !== null)) ? f : undefined;
-        }, "webview content frame");
+        }, `webview ${titleOrSelector}`, WORKBENCH_TIMEOUT_MS / 2);
     };
 
     const notifications = async (): Promise<string[]> =>

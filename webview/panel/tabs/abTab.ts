@@ -11,13 +11,26 @@ import {card, type TabContext, type TabView} from "./tabView";
  */
 export class AbTab implements TabView {
     readonly element = h("div", {class: "qp-tab qp-ab"});
+    /** What the tab was last drawn from, but for the running comparison's progress. */
+    private drawnLayout: string | null = null;
+    private progress: ProgressView | null = null;
 
     constructor(private readonly context: TabContext) {}
 
     update(state: PanelState, change: Change): void {
         if (change !== "all" && change !== "ab")
             return;
-        replace(this.element, content(state.ab, this.context));
+        const {ab} = state;
+        const layout = JSON.stringify({...ab, running: ab.running != null});
+        // Progress comes several times a second: moving the bar in place keeps the Cancel button
+        // the same element, where redrawing the tab would replace it under the user's pointer.
+        if (layout === this.drawnLayout && ab.running != null && this.progress != null) {
+            this.progress.show(ab.running);
+            return;
+        }
+        this.drawnLayout = layout;
+        this.progress = ab.running != null ? new ProgressView() : null;
+        replace(this.element, content(ab, this.context, this.progress));
     }
 
     shown(): void {
@@ -25,18 +38,33 @@ export class AbTab implements TabView {
     }
 }
 
-function content(ab: AbTabView, context: TabContext): Child[] {
-    return [runCard(ab, context), ...(ab.selected != null ? resultCards(ab.selected, context) : []), historyCard(ab, context)];
+type Running = NonNullable<AbTabView["running"]>;
+
+/** The running comparison's bar and line, updated in place. */
+class ProgressView {
+    private readonly bar = h("progress", {ariaLabel: "Comparison progress", testId: "ab-progress"});
+    private readonly line = h("span", {role: "status"});
+    readonly element = h("div", {class: "qp-ab-progress"}, this.bar, this.line);
+
+    constructor() {
+        this.bar.max = 100;
+    }
+
+    show(running: Running): void {
+        const percent = Math.round(running.fraction * 100);
+        this.bar.value = percent;
+        this.line.textContent = `${percent} % \u00b7 ${running.message}${timeLeftSuffix(running)}`;
+    }
 }
 
-function runCard(ab: AbTabView, context: TabContext): HTMLElement {
-    if (ab.running != null) {
-        const percent = Math.round(ab.running.fraction * 100);
-        const bar = h("progress", {ariaLabel: "Comparison progress", testId: "ab-progress"});
-        bar.max = 100;
-        bar.value = percent;
-        return card("Comparing quantizations", "ab-running",
-            h("div", {class: "qp-ab-progress"}, bar, h("span", {role: "status"}, `${percent} % \u00b7 ${ab.running.message}${timeLeftSuffix(ab.running)}`)),
+function content(ab: AbTabView, context: TabContext, progress: ProgressView | null): Child[] {
+    return [runCard(ab, context, progress), ...(ab.selected != null ? resultCards(ab.selected, context) : []), historyCard(ab, context)];
+}
+
+function runCard(ab: AbTabView, context: TabContext, progress: ProgressView | null): HTMLElement {
+    if (ab.running != null && progress != null) {
+        progress.show(ab.running);
+        return card("Comparing quantizations", "ab-running", progress.element,
             h("div", {class: "qp-actions"}, button("Cancel", {appearance: "secondary", testId: "ab-cancel", onClick: () => context.post({type: "abCancel"})})));
     }
     return card("Compare quantizations", "ab-start",
