@@ -57,17 +57,23 @@ function workerPidOf(names: readonly string[]): number {
     return Number(/\.(\d+)\.partial$/.exec(partial)![1]);
 }
 
-/** Resolves when `pid` no longer exists, polling the process table the way a supervisor would. */
+/**
+ * Resolves when `pid` no longer exists, polling the process table the way a supervisor would;
+ * false after 60 s (a deadline, not a count of tries: on a loaded machine a process can take
+ * seconds to get the processor time it needs to exit).
+ */
 async function gone(pid: number): Promise<boolean> {
-    for (let i = 0; i < 200; i++) {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
         try {
             process.kill(pid, 0);
         } catch {
             return true;
         }
+        if (Date.now() > deadline)
+            return false;
         await new Promise((r) => setTimeout(r, 25));
     }
-    return false;
 }
 
 for (const [signal, target] of [["SIGINT", "cli"], ["SIGTERM", "cli"], ["SIGHUP", "cli"], ["SIGTERM", "group"], ["SIGHUP", "group"], ["SIGINT", "group"]] as const) {
