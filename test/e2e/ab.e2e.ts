@@ -93,7 +93,9 @@ test("a comparison cancelled from the panel saves nothing and says so", async ()
     const panel = await abTab();
     // Progress moves the bar in place: the Cancel button stays the element the pointer is on.
     const cancel = panel.locator("[data-testid=ab-cancel]");
-    const button = await cancel.elementHandle({timeout: 60_000});
+    const button = await cancel.elementHandle({timeout: 60_000}).catch(async (err: Error) => {
+        throw new Error(`${err.message}\nNotifications: ${(await session.allNotifications()).join(" | ") || "none"}`);
+    });
     const line = panel.locator("[data-testid=ab-running] [role=status]");
     const first = await line.textContent();
     await waitFor(async () => (await line.textContent()) !== first, "the progress line to move", 120_000);
@@ -118,7 +120,21 @@ async function answerPick(step: string, ready: (rows: string[]) => boolean): Pro
         const texts = await widget.locator(".monaco-list-row").allTextContents();
         return texts.length > 0 && ready(texts) ? texts : undefined;
     }, `the ${step} pick with its list filled`);
+    const title = widget.locator(".quick-input-title");
+    const answered = async () => !await widget.isVisible() || !(await title.textContent())?.includes(step);
     await session.page.keyboard.press("Enter");
+    const pressedAt = Date.now();
+    // The Enter goes wherever the keyboard focus is; if the step is still waiting seconds later,
+    // put the focus in the pick's input and answer again (the same step, so none is skipped).
+    await waitFor(async () => {
+        if (await answered())
+            return true;
+        if (Date.now() - pressedAt < 3_000)
+            return false;
+        await widget.locator(".quick-input-box input").focus({timeout: 2_000});
+        await session.page.keyboard.press("Enter");
+        return answered();
+    }, `the ${step} pick to take its answer`);
     return rows;
 }
 
