@@ -15,6 +15,7 @@ import {completer, newTestEngine, TEST_LOAD_OPTIONS} from "../helpers/engine";
 import {lastJsonLine, runCli} from "../helpers/cli";
 import {REPO_ROOT} from "../helpers/paths";
 import {testModel} from "../helpers/testModels";
+import {exitsWithin, pollUntil} from "../helpers/processes";
 
 const run = promisify(execFile);
 
@@ -167,38 +168,14 @@ test("the quantizer kills itself and removes its partial file when its parent di
     const cli = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src", "cli", "cli.ts"), "quantize",
         await testModel("small", 1, "f32"), "--type", "IQ4_NL", "--out", join(dir, "out.gguf"), "--threads", "1"],
     {cwd: REPO_ROOT, stdio: "ignore"});
-    // Polled with a generous deadline, not a count of tries: on a loaded machine starting the CLI
-    // and the worker, and the worker's turn to see its channel close, each take seconds.
     const partial = await pollUntil(async () => (await readdir(dir)).find((name) => name.endsWith(".partial")), 60_000);
     assert.ok(partial != null, "the quantizer started writing");
     const workerPid = Number(/\.(\d+)\.partial$/.exec(partial)![1]);
     cli.kill("SIGKILL");
-    assert.equal(await pollUntil(() => !isRunning(workerPid), 60_000), true, "the orphaned quantizer exited");
+    assert.equal(await exitsWithin(workerPid, 60_000), true, "the orphaned quantizer exited");
     assert.deepEqual(await leftovers(dir), [], "and removed its partial file");
     await rm(dir, {recursive: true});
 });
-
-/** `probe`'s first truthy answer, polled every 50 ms; undefined once `timeoutMs` has passed. */
-async function pollUntil<T>(probe: () => T | Promise<T>, timeoutMs: number): Promise<T | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        const value = await probe();
-        if (value)
-            return value;
-        if (Date.now() > deadline)
-            return undefined;
-        await new Promise((r) => setTimeout(r, 50));
-    }
-}
-
-function isRunning(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch {
-        return false;
-    }
-}
 
 test("a full disk gives a clear error and leaves no partial file", async (t) => {
     const mountPoint = await scratchDir();

@@ -9,6 +9,7 @@ import {findModelVariants} from "../../src/quant/variants";
 import {runCli} from "../helpers/cli";
 import {REPO_ROOT} from "../helpers/paths";
 import {testModel} from "../helpers/testModels";
+import {exitsWithin} from "../helpers/processes";
 
 /**
  * Killed quantizations with real processes: the CLI quantizes a generated model (IQ4_NL of the
@@ -57,25 +58,6 @@ function workerPidOf(names: readonly string[]): number {
     return Number(/\.(\d+)\.partial$/.exec(partial)![1]);
 }
 
-/**
- * Resolves when `pid` no longer exists, polling the process table the way a supervisor would;
- * false after 60 s (a deadline, not a count of tries: on a loaded machine a process can take
- * seconds to get the processor time it needs to exit).
- */
-async function gone(pid: number): Promise<boolean> {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-        try {
-            process.kill(pid, 0);
-        } catch {
-            return true;
-        }
-        if (Date.now() > deadline)
-            return false;
-        await new Promise((r) => setTimeout(r, 25));
-    }
-}
-
 for (const [signal, target] of [["SIGINT", "cli"], ["SIGTERM", "cli"], ["SIGHUP", "cli"], ["SIGTERM", "group"], ["SIGHUP", "group"], ["SIGINT", "group"]] as const) {
     test(`${signal} to the ${target === "cli" ? "CLI" : "whole process group"} stops a quantization like Ctrl+C: nothing left, exit ${128 + constants.signals[signal]}`, async () => {
         const dir = await mkdtemp(join(tmpdir(), "qp-kill-"));
@@ -86,7 +68,7 @@ for (const [signal, target] of [["SIGINT", "cli"], ["SIGTERM", "cli"], ["SIGHUP"
         const exit = await running.exited;
         assert.equal(exit.code, 128 + constants.signals[signal], `exit code (stderr: ${running.stderr})`);
         assert.match(running.stderr, /quantpilot: cancelled/);
-        assert.ok(await gone(workerPid), "the quantizer process is gone");
+        assert.ok(await exitsWithin(workerPid, 60_000), "the quantizer process is gone");
         assert.deepEqual((await readdir(dir)).filter((n) => n !== "cache"), [], "no output and no partial file");
         await rm(dir, {recursive: true, force: true});
     });
@@ -100,7 +82,7 @@ test("SIGKILL to the whole process group leaves a partial file; the next start o
     const workerPid = workerPidOf(await readdir(dir));
     process.kill(-running.child.pid!, "SIGKILL");
     assert.equal((await running.exited).signal, "SIGKILL");
-    assert.ok(await gone(workerPid), "the quantizer died with its group");
+    assert.ok(await exitsWithin(workerPid, 60_000), "the quantizer died with its group");
     const left = (await readdir(dir)).filter((n) => n !== "cache");
     assert.deepEqual(left, [`out.gguf.${workerPid}.partial`], "what a SIGKILL leaves: the partial file, never out.gguf");
     assert.deepEqual(await ggufFilesIn([dir]), [], "model lists do not take it for a model");

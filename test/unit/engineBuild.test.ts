@@ -13,6 +13,7 @@ import {LocalEngineBuilds, SLOT_CMAKE_OPTION} from "../../src/engine/build/local
 import {nativeCpuCmakeOptions} from "../../src/engine/build/nativeCpuOptions";
 import {until} from "../helpers/fakeTime";
 import {tempDir} from "../helpers/tempDir";
+import {isRunning} from "../helpers/processes";
 
 const posixOnly = {skip: process.platform === "win32" ? "fake tools are shell scripts" : false};
 
@@ -210,20 +211,6 @@ test("cancelling a build kills the build and everything it started, and removes 
     assert.equal(pids.length, 2);
     await until(() => !pids.some(isRunning), t.signal);
 });
-
-/** Whether a process runs; a zombie (killed, not yet reaped by its reparented init) does not. */
-function isRunning(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-    } catch {
-        return false;
-    }
-    try {
-        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-    } catch {
-        return true;
-    }
-}
 
 test("a finished build goes beside the one in use; settling activates it and removes the old one", posixOnly, async () => {
     const f = fakeBuild("succeed");

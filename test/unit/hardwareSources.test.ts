@@ -12,6 +12,7 @@ import {RaplSource} from "../../src/hardware/raplSource";
 import {SensorUnavailableError} from "../../src/hardware/sensorSource";
 import {ProcessSource} from "../../src/hardware/processSource";
 import {until} from "../helpers/fakeTime";
+import {isRunning} from "../helpers/processes";
 
 const posixOnly = {skip: process.platform === "win32" ? "the fake nvidia-smi is a shell script" : false};
 
@@ -127,15 +128,6 @@ test("the nvidia-smi monitor reads a streaming nvidia-smi and stops it on dispos
     monitor.dispose();
     await until(() => !isRunning(pid), t.signal);
 });
-
-function isRunning(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch {
-        return false;
-    }
-}
 
 test("a machine without nvidia-smi has no NVIDIA readings, which is not an error", async () => {
     const monitor = new NvidiaSmiMonitor(1000, "/nonexistent/nvidia-smi");
