@@ -55,11 +55,12 @@ test("a comparison started from the panel goes through the three picks and its r
     await frame.locator("[data-testid=ab-compare]").click();
 
     // The unquantized file is offered first, as the suggested reference, though Q8_0 is loaded.
-    await answerPick("(1/3)", (rows) => /F16.*Suggested reference/.test(rows[0] ?? ""));
-    // Both candidates are picked already.
-    const candidates = await answerPick("(2/3)", (rows) => rows.some((c) => c.includes("Q8_0")) && rows.some((c) => c.includes("Q2_K")));
-    assert.equal(candidates.length, 2, `candidates: ${candidates.join(" | ")}`);
-    await answerPick("(3/3)", (rows) => /Built-in code and prose/.test(rows[0] ?? ""));
+    await answerPick("(1/3)", (rows) => /F16.*Suggested reference/.test(rows[0]?.text ?? ""), "first row");
+    // Both candidates are checked already.
+    const candidates = await answerPick("(2/3)", (rows) => rows.filter((r) => r.checked).length === 2, "ok");
+    const checked = candidates.filter((c) => c.checked).map((c) => c.text);
+    assert.ok(checked.some((c) => c.includes("Q8_0")) && checked.some((c) => c.includes("Q2_K")), `checked candidates: ${checked.join(" | ")}`);
+    await answerPick("(3/3)", (rows) => /Built-in code and prose/.test(rows[0]?.text ?? ""), "first row");
 
     // The verdicts come as a notification and the report opens as a Markdown preview.
     const verdicts = await waitFor(async () => (await session.allNotifications()).find((n) => /Q2_K/.test(n) && /Q8_0/.test(n)), "the verdicts notification", 240_000);
@@ -87,9 +88,9 @@ test("a comparison started from the panel goes through the three picks and its r
 test("a comparison cancelled from the panel saves nothing and says so", async () => {
     const frame = await abTab();
     await frame.locator("[data-testid=ab-compare]").click();
-    await answerPick("(1/3)", (rows) => /Suggested reference/.test(rows[0] ?? ""));
-    await answerPick("(2/3)", (rows) => rows.length === 2);
-    await answerPick("(3/3)", (rows) => /Built-in code and prose/.test(rows[0] ?? ""));
+    await answerPick("(1/3)", (rows) => /Suggested reference/.test(rows[0]?.text ?? ""), "first row");
+    await answerPick("(2/3)", (rows) => rows.filter((r) => r.checked).length === 2, "ok");
+    await answerPick("(3/3)", (rows) => /Built-in code and prose/.test(rows[0]?.text ?? ""), "first row");
     const panel = await abTab();
     // Progress moves the bar in place: the Cancel button stays the element the pointer is on.
     const cancel = panel.locator("[data-testid=ab-cancel]");
@@ -106,36 +107,55 @@ test("a comparison cancelled from the panel saves nothing and says so", async ()
     assert.equal(await panel.locator("[data-testid=ab-history-row]").count(), 1, "the cancelled run is not in the history");
 });
 
+/** One row of the quick pick on screen: its text and, in a multi-select step, whether it is checked. */
+type PickRow = {text: string; checked: boolean};
+
 /**
  * Accepts the default answer of one step of the quick-pick flow, once that step is on screen with
- * its list filled. The extension host sends a quick pick's title and its items in separate
- * messages, so the title can show over an empty list: an Enter pressed then accepts nothing, and
- * the flow ends without a word. Returns the rows' texts as they were accepted.
+ * its list filled and `ready` says the rows are the expected ones. The extension host sends a quick
+ * pick's title, its items and their checked state in separate messages, so the title can show over
+ * an empty or unchecked list. The answer is a click on the step's own first row (one choice) or
+ * its OK button (several): a key press would go wherever the keyboard focus happens to be, and a
+ * webview that was just clicked can still hold it. Returns the rows as they were accepted.
  */
-async function answerPick(step: string, ready: (rows: string[]) => boolean): Promise<string[]> {
+async function answerPick(step: string, ready: (rows: PickRow[]) => boolean, accept: "first row" | "ok"): Promise<PickRow[]> {
     const widget = session.page.locator(".quick-input-widget");
-    const rows = await waitFor(async () => {
-        if (!await widget.isVisible() || !(await widget.locator(".quick-input-title").textContent())?.includes(step))
-            return undefined;
-        const texts = await widget.locator(".monaco-list-row").allTextContents();
-        return texts.length > 0 && ready(texts) ? texts : undefined;
-    }, `the ${step} pick with its list filled`);
     const title = widget.locator(".quick-input-title");
-    const answered = async () => !await widget.isVisible() || !(await title.textContent())?.includes(step);
-    await session.page.keyboard.press("Enter");
-    const pressedAt = Date.now();
-    // The Enter goes wherever the keyboard focus is; if the step is still waiting seconds later,
-    // put the focus in the pick's input and answer again (the same step, so none is skipped).
-    await waitFor(async () => {
-        if (await answered())
-            return true;
-        if (Date.now() - pressedAt < 3_000)
-            return false;
-        await widget.locator(".quick-input-box input").focus({timeout: 2_000});
-        await session.page.keyboard.press("Enter");
-        return answered();
-    }, `the ${step} pick to take its answer`);
+    const onStep = async () => await widget.isVisible() && ((await title.textContent()) ?? "").includes(step);
+    const rows = await waitFor(async () => {
+        if (!await onStep())
+            return undefined;
+        const shown = await visibleRows();
+        return shown.length > 0 && ready(shown) ? shown : undefined;
+    }, `the ${step} pick with its list filled`).catch(async (err: Error) => {
+        throw new Error(`${err.message}\n${await quickInputState()}`);
+    });
+    const target = accept === "ok"
+        ? widget.locator(".quick-input-action .monaco-button", {hasText: /^OK$/})
+        : widget.locator(".monaco-list-row[data-index='0']");
+    await target.click();
+    await waitFor(async () => !await onStep(), `the ${step} pick to take its answer`).catch(async (err: Error) => {
+        throw new Error(`${err.message}\n${await quickInputState()}`);
+    });
     return rows;
+}
+
+/** The rows of the quick pick on screen, in list order (the DOM order of a virtual list may differ). */
+async function visibleRows(): Promise<PickRow[]> {
+    return session.page.locator(".quick-input-widget .monaco-list-row").evaluateAll((els) => els
+        .map((el) => ({index: Number(el.getAttribute("data-index")), text: el.textContent ?? "", checked: el.getAttribute("aria-checked") === "true"}))
+        .sort((a, b) => a.index - b.index)
+        .map(({text, checked}) => ({text, checked})));
+}
+
+/** What the quick input and the notifications show, for a failure's message. */
+async function quickInputState(): Promise<string> {
+    const widget = session.page.locator(".quick-input-widget");
+    const visible = await widget.isVisible();
+    const title = visible ? await widget.locator(".quick-input-title").textContent() : null;
+    const rows = visible ? (await visibleRows()).map((r) => `${r.checked ? "[x] " : ""}${r.text}`) : [];
+    const notifications = await session.allNotifications();
+    return `Quick input: ${visible ? `"${title}" with rows ${rows.join(" | ") || "none"}` : "hidden"}. Notifications: ${notifications.join(" | ") || "none"}`;
 }
 
 /** The panel, opened if needed, on its A/B tab. */
