@@ -56,6 +56,11 @@ test("a comparison started from the panel goes through the three picks and its r
 
     // The unquantized file is offered first, as the suggested reference, though Q8_0 is loaded.
     await answerPick("(1/3)", (rows) => /F16.*Suggested reference/.test(rows[0]?.text ?? ""), "first row");
+    // A click in the panel takes the keyboard focus from the open step; the step stays open with
+    // its answers so far (a pick that closed on focus loss ended the flow without a word).
+    await waitFor(async () => (await session.page.locator(".quick-input-widget .quick-input-title").textContent())?.includes("(2/3)"), "the (2/3) pick");
+    await frame.locator("[data-testid=ab-history] h3").click();
+    await waitFor(() => session.page.evaluate(() => document.activeElement?.tagName === "IFRAME"), "the keyboard focus in the panel's webview");
     // Both candidates are checked already.
     const candidates = await answerPick("(2/3)", (rows) => rows.filter((r) => r.checked).length === 2, "ok");
     const checked = candidates.filter((c) => c.checked).map((c) => c.text);

@@ -20,6 +20,11 @@ type Pick = vscode.QuickPickItem & {choice: AbChoice};
  * highest precision on disk, labelled so) and candidates among the loaded model's variants (or
  * any GGUF files), choose the texts, then run under a cancellable progress notification. The
  * result is saved to the history and shown; a cancel saves nothing.
+ *
+ * The three picks stay open when the focus moves away (`ignoreFocusOut`). The flow is usually
+ * started from the panel's webview, and the focus returning to the webview after one step can
+ * arrive once the next step is open: a pick that closes on focus loss would vanish mid-flow and
+ * the comparison end without a word. Escape still cancels a step.
  */
 export async function compareQuantizations(qp: ModelServices, ab: AbService, preselected?: readonly string[]): Promise<void> {
     const choices = await variantChoices(qp);
@@ -55,7 +60,8 @@ async function pickFromVariants(
     const ordered = [...variants].sort((a, b) => (a.path === suggested?.choice.path ? -1 : b.path === suggested?.choice.path ? 1 : 0));
     const reference = await vscode.window.showQuickPick(ordered.map((v) => item(v, v.path === suggested?.choice.path ? `Suggested reference \u2014 ${suggested.label}` : undefined)), {
         title: "Compare Quantizations (1/3): the reference",
-        placeHolder: "The model the others are measured against, ideally the unquantized F16/BF16 file"
+        placeHolder: "The model the others are measured against, ideally the unquantized F16/BF16 file",
+        ignoreFocusOut: true
     });
     if (reference == null)
         return undefined;
@@ -70,7 +76,8 @@ async function pickFromVariants(
     const picked = await vscode.window.showQuickPick<Pick & {picked: boolean; adapters?: readonly AdapterRequest[]}>([...adapterItem, ...fileItems], {
         title: "Compare Quantizations (2/3): the candidates",
         placeHolder: "The quantizations to compare with the reference",
-        canPickMany: true
+        canPickMany: true,
+        ignoreFocusOut: true
     });
     if (picked == null)
         return undefined;
@@ -108,7 +115,7 @@ async function pickTexts(): Promise<{texts: TextSource[]; notes: string[]} | und
         {label: "Built-in code and prose", description: "about a minute", value: "builtin" as const},
         {label: "The files open in editors", description: `${openFiles.length} file(s), instead of the built-in texts`, value: "open" as const},
         {label: "Files I pick\u2026", description: "instead of the built-in texts", value: "pick" as const}
-    ], {title: "Compare Quantizations (3/3): the text to score", placeHolder: "Scoring your own code shows how the quantization does on it"});
+    ], {title: "Compare Quantizations (3/3): the text to score", placeHolder: "Scoring your own code shows how the quantization does on it", ignoreFocusOut: true});
     if (choice == null)
         return undefined;
     if (choice.value === "builtin")
