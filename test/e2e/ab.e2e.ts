@@ -132,16 +132,12 @@ async function answerPick(step: string, ready: (rows: PickRow[]) => boolean, acc
             return undefined;
         const shown = await visibleRows();
         return shown.length > 0 && ready(shown) ? shown : undefined;
-    }, `the ${step} pick with its list filled`).catch(async (err: Error) => {
-        throw new Error(`${err.message}\n${await quickInputState()}`);
-    });
+    }, `the ${step} pick with its list filled`).catch(withQuickInputState);
     const target = accept === "ok"
         ? widget.locator(".quick-input-action .monaco-button", {hasText: /^OK$/})
         : widget.locator(".monaco-list-row[data-index='0']");
     await target.click();
-    await waitFor(async () => !await onStep(), `the ${step} pick to take its answer`).catch(async (err: Error) => {
-        throw new Error(`${err.message}\n${await quickInputState()}`);
-    });
+    await waitFor(async () => !await onStep(), `the ${step} pick to take its answer`).catch(withQuickInputState);
     return rows;
 }
 
@@ -153,7 +149,11 @@ async function visibleRows(): Promise<PickRow[]> {
         .map(({text, checked}) => ({text, checked})));
 }
 
-/** What the quick input and the notifications show, for a failure's message. */
+/** Rethrows a wait's failure with what the quick input and the notifications show. */
+async function withQuickInputState(err: Error): Promise<never> {
+    throw new Error(`${err.message}\n${await quickInputState()}`);
+}
+
 async function quickInputState(): Promise<string> {
     const widget = session.page.locator(".quick-input-widget");
     const visible = await widget.isVisible();
