@@ -154,6 +154,7 @@ async function withQuickInputState(err: Error): Promise<never> {
     throw new Error(`${err.message}\n${await quickInputState()}`);
 }
 
+/** What the quick input and the notifications show, for a failure's message. */
 async function quickInputState(): Promise<string> {
     const widget = session.page.locator(".quick-input-widget");
     const visible = await widget.isVisible();
